@@ -1,0 +1,8 @@
+"""The contract between the TUI and the portal: pydantic models, errors and the service protocol.
+
+Pure pydantic: importing it never imports SQLAlchemy, so the TUI in remote mode stays light.
+"""
+
+from backend.contract.errors import *  # noqa: F403
+from backend.contract.models import *  # noqa: F403
+from backend.contract.service import PortalService  # noqa: F401

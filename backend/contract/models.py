@@ -1,0 +1,226 @@
+"""Pydantic models that cross the service boundary (in-process or as JSON over HTTP).
+
+Money is ``Decimal`` quantized to the currency's minor unit; in JSON it travels as a string
+("12.50"), never as a float.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
+
+__all__ = [
+    "Money",
+    "IDEMPOTENCY_KEY_PATTERN",
+    "InvoiceStatus",
+    "InvoiceFilter",
+    "PaymentMethodCode",
+    "PaymentStatus",
+    "Page",
+    "InvoiceQuery",
+    "AccountSummary",
+    "InvoiceRow",
+    "InvoiceLine",
+    "PaymentRecord",
+    "InvoiceDetail",
+    "PaymentMethod",
+    "PayRequest",
+    "BankTransferInstructions",
+    "PaymentOutcome",
+    "PayLink",
+    "Document",
+    "LoginRequest",
+    "LoginResult",
+]
+
+
+def _not_float(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise ValueError("amount must be finite")
+    return value
+
+
+# Serialized as a string so JSON never turns an amount into a binary float.
+Money = Annotated[
+    Decimal,
+    AfterValidator(_not_float),
+    PlainSerializer(lambda v: str(v), return_type=str, when_used="json"),
+]
+
+# A client-chosen key, unique per money-moving request: UUIDs and similar tokens fit.
+IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
+_IDEMPOTENCY_KEY_RE = re.compile(IDEMPOTENCY_KEY_PATTERN)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class InvoiceStatus(StrEnum):
+    UNPAID = "unpaid"
+    PAID = "paid"
+    DELETED = "deleted"
+
+
+class InvoiceFilter(StrEnum):
+    """What the invoice list shows. ``all`` means paid and unpaid; deleted ones are separate."""
+
+    UNPAID = "unpaid"
+    PAID = "paid"
+    ALL = "all"
+    DELETED = "deleted"
+
+
+class PaymentMethodCode(StrEnum):
+    BALANCE = "balance"
+    BANK_TRANSFER = "bank_transfer"
+    CARD = "card"
+
+
+class PaymentStatus(StrEnum):
+    PENDING = "pending"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+T = TypeVar("T")
+
+
+class Page(_Model, Generic[T]):
+    items: list[T]
+    total: int = Field(ge=0)
+    page: int = Field(ge=1)
+    page_size: int = Field(ge=1)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+class InvoiceQuery(_Model):
+    status: InvoiceFilter = InvoiceFilter.UNPAID
+    order_id: int | None = None
+    page: int = Field(default=1, ge=1)
+    page_size: int = Field(default=50, ge=1, le=500)
+
+
+class AccountSummary(_Model):
+    id: int
+    login: str
+    name: str
+    company: str | None
+    email: str
+    balance: Money
+    currency: str
+    language: str
+    auto_renew: bool
+
+
+class InvoiceRow(_Model):
+    id: int
+    number: str
+    issued_at: datetime
+    due_at: datetime
+    order_id: int | None
+    order_number: str | None
+    total: Money
+    currency: str
+    status: InvoiceStatus
+    payment_method: PaymentMethodCode | None
+
+
+class InvoiceLine(_Model):
+    position: int
+    description: str
+    quantity: int
+    unit_price: Money
+    amount: Money
+
+
+class PaymentRecord(_Model):
+    id: int
+    method: PaymentMethodCode
+    amount: Money
+    currency: str
+    status: PaymentStatus
+    reference: str
+    created_at: datetime
+    completed_at: datetime | None
+
+
+class InvoiceDetail(InvoiceRow):
+    net: Money
+    tax_rate: Decimal  # percent, e.g. 19.00
+    tax: Money
+    lines: list[InvoiceLine]
+    payments: list[PaymentRecord]
+    period_start: datetime | None
+    period_end: datetime | None
+    paid_at: datetime | None
+    deleted_at: datetime | None
+
+
+class PaymentMethod(_Model):
+    code: PaymentMethodCode
+    name: str
+
+
+class PayRequest(_Model):
+    method: PaymentMethodCode
+    idempotency_key: Annotated[str, Field(pattern=IDEMPOTENCY_KEY_PATTERN)]
+
+
+class BankTransferInstructions(_Model):
+    beneficiary: str
+    iban: str
+    bic: str
+    bank: str
+    reference: str
+    amount: Money
+    currency: str
+
+
+class PaymentOutcome(_Model):
+    """What a pay request did. ``replayed`` is true when an idempotency key was seen before."""
+
+    invoice_id: int
+    invoice_status: InvoiceStatus
+    method: PaymentMethodCode
+    payment: PaymentRecord
+    message: str
+    bank_transfer: BankTransferInstructions | None = None
+    checkout_url: str | None = None
+    balance_after: Money | None = None
+    replayed: bool = False
+
+
+class PayLink(_Model):
+    invoice_id: int
+    url: str
+    expires_at: datetime
+
+
+class Document(_Model):
+    filename: str
+    media_type: str
+    content: bytes
+
+
+class LoginRequest(_Model):
+    login: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class LoginResult(_Model):
+    token: str
+    expires_at: datetime
+    login: str
+
+
+def is_valid_idempotency_key(key: str) -> bool:
+    return bool(_IDEMPOTENCY_KEY_RE.fullmatch(key))

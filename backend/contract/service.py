@@ -1,0 +1,50 @@
+"""The one service protocol the TUI talks to; LocalService and RemoteService both satisfy it."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from backend.contract.models import (
+    AccountSummary,
+    Document,
+    InvoiceDetail,
+    InvoiceQuery,
+    InvoiceRow,
+    Page,
+    PayLink,
+    PaymentMethod,
+    PaymentMethodCode,
+    PaymentOutcome,
+)
+
+
+@runtime_checkable
+class PortalService(Protocol):
+    """Everything the logged-in customer can see and do. Every call is scoped to that customer:
+    an id that belongs to someone else raises NotFound, exactly like an id that does not exist.
+    """
+
+    async def account(self) -> AccountSummary: ...
+
+    # -- invoices
+    async def list_invoices(self, query: InvoiceQuery) -> Page[InvoiceRow]: ...
+
+    async def get_invoice(self, invoice_id: int) -> InvoiceDetail: ...
+
+    async def payment_methods(self) -> list[PaymentMethod]: ...
+
+    async def pay_invoice(
+        self, invoice_id: int, method: PaymentMethodCode, idempotency_key: str
+    ) -> PaymentOutcome: ...
+
+    async def delete_invoice(self, invoice_id: int) -> InvoiceDetail: ...
+
+    async def create_pay_link(self, invoice_id: int) -> PayLink: ...
+
+    async def invoice_document(self, invoice_id: int) -> Document: ...
+
+    async def quote_document(self, invoice_id: int) -> Document: ...
+
+    async def export_invoices_csv(self, query: InvoiceQuery) -> Document: ...
+
+    async def aclose(self) -> None: ...

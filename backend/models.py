@@ -1,0 +1,383 @@
+"""The portal's tables: the whole domain, so later features extend rather than redesign.
+
+Money columns are integer minor units (``*_minor``) in the row's currency; see money.py.
+Timestamps are timezone-aware UTC (UTCDateTime). Enumerations are stored as short strings
+so both SQLite and PostgreSQL read them the same way and migrations stay simple.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from backend.db_types import UTCDateTime
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# --- accounts -------------------------------------------------------------------------
+
+
+class Customer(SQLModel, table=True):
+    __tablename__ = "customer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(unique=True, max_length=64)
+    password_hash: str = Field(max_length=255)
+    email: str = Field(max_length=254)
+    name: str = Field(max_length=200)
+    company: str | None = Field(default=None, max_length=200)
+    address: str = Field(default="", sa_type=Text)
+    country: str = Field(default="DE", max_length=2)
+    vat_id: str | None = Field(default=None, max_length=32)
+    phone: str | None = Field(default=None, max_length=32)
+    profile_type: str = Field(default="business", max_length=16)  # business | private
+    balance_minor: int = Field(default=0, sa_type=BigInteger)
+    currency: str = Field(default="EUR", max_length=3)
+    language: str = Field(default="en", max_length=8)
+    auto_renew: bool = Field(default=False)
+    code_word_hash: str | None = Field(default=None, max_length=255)
+    # Newline-separated CIDR ranges allowed to log in; empty means no restriction.
+    allowed_ip_ranges: str = Field(default="", sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token of the HTTP API. Only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+class Mailbox(SQLModel, table=True):
+    """An alternative address that receives one kind of mail instead of the main e-mail."""
+
+    __tablename__ = "mailbox"
+    __table_args__ = (UniqueConstraint("customer_id", "address", "purpose"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    address: str = Field(max_length=254)
+    purpose: str = Field(max_length=16)  # billing | technical | mailing
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class LoginEvent(SQLModel, table=True):
+    __tablename__ = "login_event"
+    __table_args__ = (Index("ix_login_event_customer_at", "customer_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    ip: str = Field(max_length=45)
+    client: str = Field(default="", max_length=200)
+    success: bool = Field(default=True)
+
+
+class AuditLog(SQLModel, table=True):
+    """Every state change, who made it and through which door (tui, api, paylink, system)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_customer_at", "customer_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=64)
+    entity: str = Field(max_length=32)
+    entity_id: int | None = None
+    detail: str = Field(default="", sa_type=Text)
+
+
+# --- catalogue ------------------------------------------------------------------------
+
+
+class Tariff(SQLModel, table=True):
+    __tablename__ = "tariff"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=32)
+    name: str = Field(max_length=100)
+    kind: str = Field(max_length=16)  # dedicated | vps
+    cpu: str = Field(max_length=100)
+    ram_gb: int
+    disk: str = Field(max_length=100)
+    traffic_tb: int = Field(default=20)
+    price_minor: int = Field(sa_type=BigInteger)
+    currency: str = Field(default="EUR", max_length=3)
+
+
+class OsImage(SQLModel, table=True):
+    __tablename__ = "os_image"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=32)
+    name: str = Field(max_length=100)
+    family: str = Field(max_length=16)  # linux | bsd | windows
+    active: bool = Field(default=True)
+
+
+class PaymentMethod(SQLModel, table=True):
+    """A way to pay, offered by the provider: account balance, bank transfer, card."""
+
+    __tablename__ = "payment_method"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=32)
+    name: str = Field(max_length=100)
+    active: bool = Field(default=True)
+
+
+# --- orders and servers ----------------------------------------------------------------
+
+
+class ServiceOrder(SQLModel, table=True):
+    """An order for a service (a dedicated server or a VPS) and its billing period."""
+
+    __tablename__ = "service_order"
+    __table_args__ = (Index("ix_service_order_customer_status", "customer_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    number: str = Field(unique=True, max_length=32)
+    tariff_id: int = Field(foreign_key="tariff.id")
+    price_minor: int = Field(sa_type=BigInteger)
+    currency: str = Field(default="EUR", max_length=3)
+    billing_period_months: int = Field(default=1)
+    period_end: datetime = Field(sa_type=UTCDateTime)
+    status: str = Field(default="new", max_length=16)  # new | active | suspended | cancelled
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Server(SQLModel, table=True):
+    __tablename__ = "server"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="service_order.id", unique=True)
+    hostname: str = Field(max_length=253)
+    configuration: str = Field(default="", sa_type=Text)
+    datacenter: str = Field(default="", max_length=64)
+    primary_ip: str = Field(max_length=45)
+    netmask: str = Field(max_length=45)
+    gateway: str = Field(max_length=45)
+    mac: str = Field(max_length=17)
+    power_state: str = Field(default="on", max_length=16)  # on | off | blocked
+    os_image_id: int | None = Field(default=None, foreign_key="os_image.id")
+    login_user: str = Field(default="root", max_length=64)
+    # Fernet ciphertexts (backend/security.py); the key is never in the database.
+    password_encrypted: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    ipkvm_url: str | None = Field(default=None, max_length=255)
+    ipkvm_user: str | None = Field(default=None, max_length=64)
+    ipkvm_password_encrypted: bytes | None = Field(
+        default=None, sa_column=Column(LargeBinary, nullable=True)
+    )
+    reinstall_requested_at: datetime | None = Field(
+        default=None, sa_type=UTCDateTime, nullable=True
+    )
+
+
+class ServerIp(SQLModel, table=True):
+    __tablename__ = "server_ip"
+
+    id: int | None = Field(default=None, primary_key=True)
+    server_id: int = Field(foreign_key="server.id", index=True)
+    address: str = Field(unique=True, max_length=45)
+    version: int = Field(default=4)
+    netmask: str = Field(max_length=45)
+    gateway: str = Field(max_length=45)
+    reverse_dns: str | None = Field(default=None, max_length=253)
+
+
+class TrafficSample(SQLModel, table=True):
+    """Bytes in and out of a server over one 5-minute interval starting at ``at``."""
+
+    __tablename__ = "traffic_sample"
+    __table_args__ = (Index("ix_traffic_sample_server_at", "server_id", "at", unique=True),)
+
+    # SQLite only auto-increments an INTEGER primary key, so BIGINT is for PostgreSQL alone.
+    id: int | None = Field(
+        default=None, sa_type=BigInteger().with_variant(Integer, "sqlite"), primary_key=True
+    )
+    server_id: int = Field(foreign_key="server.id")
+    at: datetime = Field(sa_type=UTCDateTime)
+    rx_bytes: int = Field(sa_type=BigInteger)
+    tx_bytes: int = Field(sa_type=BigInteger)
+
+
+# --- billing -------------------------------------------------------------------------
+
+
+class InvoiceSequence(SQLModel, table=True):
+    """Gapless invoice numbering: the row is locked and bumped inside the issuing transaction."""
+
+    __tablename__ = "invoice_sequence"
+
+    name: str = Field(primary_key=True, max_length=32)
+    prefix: str = Field(max_length=16)
+    next_value: int = Field(default=1, sa_type=BigInteger)
+
+
+class Invoice(SQLModel, table=True):
+    __tablename__ = "invoice"
+    __table_args__ = (
+        Index("ix_invoice_customer_status_issued", "customer_id", "status", "issued_at"),
+        Index("ix_invoice_customer_issued", "customer_id", "issued_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    number: str = Field(unique=True, max_length=32)
+    order_id: int | None = Field(default=None, foreign_key="service_order.id", index=True)
+    status: str = Field(default="unpaid", max_length=16)  # unpaid | paid | deleted
+    currency: str = Field(max_length=3)
+    net_minor: int = Field(sa_type=BigInteger)
+    tax_rate_bp: int = Field(default=1900)  # basis points: 1900 = 19.00 %
+    tax_minor: int = Field(sa_type=BigInteger)
+    total_minor: int = Field(sa_type=BigInteger)
+    issued_at: datetime = Field(sa_type=UTCDateTime)
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    period_start: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    period_end: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # Set when the customer chooses how to pay; from then on the invoice is bound to it.
+    payment_method_id: int | None = Field(default=None, foreign_key="payment_method.id")
+    paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+class InvoiceLine(SQLModel, table=True):
+    __tablename__ = "invoice_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    position: int
+    description: str = Field(max_length=500)
+    quantity: int = Field(default=1)
+    unit_price_minor: int = Field(sa_type=BigInteger)
+    amount_minor: int = Field(sa_type=BigInteger)
+
+
+class PayLink(SQLModel, table=True):
+    """A pay-without-login link for one invoice. Only the token's SHA-256 is stored."""
+
+    __tablename__ = "pay_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+class Payment(SQLModel, table=True):
+    __tablename__ = "payment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    payment_method_id: int = Field(foreign_key="payment_method.id")
+    amount_minor: int = Field(sa_type=BigInteger)
+    currency: str = Field(max_length=3)
+    status: str = Field(default="pending", max_length=16)  # pending | completed | failed
+    reference: str = Field(max_length=64)  # what the customer quotes on a bank transfer
+    provider_ref: str | None = Field(default=None, max_length=128, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+class BalanceEntry(SQLModel, table=True):
+    """The account-balance ledger: the balance column is the sum of these entries."""
+
+    __tablename__ = "balance_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    amount_minor: int = Field(sa_type=BigInteger)  # + credit, - debit
+    reason: str = Field(max_length=200)
+    payment_id: int | None = Field(default=None, foreign_key="payment.id")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The stored result of a money-moving request, replayed when the same key comes again."""
+
+    __tablename__ = "idempotency_record"
+    __table_args__ = (UniqueConstraint("customer_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    key: str = Field(max_length=64)
+    operation: str = Field(max_length=64)
+    fingerprint: str = Field(max_length=64)  # SHA-256 of the request's operation and arguments
+    result_json: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# --- tickets and mail -------------------------------------------------------------------
+
+
+class Ticket(SQLModel, table=True):
+    __tablename__ = "ticket"
+    __table_args__ = (Index("ix_ticket_customer_status_updated", "customer_id", "status", "updated_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    number: str = Field(unique=True, max_length=32)
+    order_id: int | None = Field(default=None, foreign_key="service_order.id")
+    department: str = Field(max_length=16)  # technical | finance
+    subject: str = Field(max_length=200)
+    importance: str = Field(default="normal", max_length=16)  # normal | high
+    status: str = Field(default="open", max_length=16)  # open | closed
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class TicketMessage(SQLModel, table=True):
+    __tablename__ = "ticket_message"
+    __table_args__ = (Index("ix_ticket_message_ticket_at", "ticket_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id")
+    author_kind: str = Field(max_length=16)  # customer | staff
+    author_name: str = Field(max_length=100)
+    body: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class TicketReadState(SQLModel, table=True):
+    """How far one reader has read a ticket; a ticket is unread when a newer message exists."""
+
+    __tablename__ = "ticket_read_state"
+    __table_args__ = (UniqueConstraint("ticket_id", "reader"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id")
+    reader: str = Field(max_length=64)  # "customer" or "staff:<name>"
+    last_read_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class OutboundMail(SQLModel, table=True):
+    """Mail the portal sends (ticket copies, invoices); delivered by the mail worker over SMTP."""
+
+    __tablename__ = "outbound_mail"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    to_address: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    body: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    attempts: int = Field(default=0)
+    last_error: str | None = Field(default=None, sa_type=Text)

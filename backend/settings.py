@@ -1,0 +1,48 @@
+"""Where the portal keeps its data and what it calls itself, from arguments or environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "hostui"
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("HOSTUI_DATA_DIR") or platformdirs.user_data_dir(APP_NAME))
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{default_data_dir() / 'portal.sqlite3'}"
+
+
+@dataclass(frozen=True)
+class Provider:
+    """The hosting provider as it appears on invoices, quotes and transfer instructions."""
+
+    name: str = "Nordlicht Hosting GmbH"
+    address: str = "Hafenstrasse 12\n20457 Hamburg\nGermany"
+    vat_id: str = "DE000000000"
+    email: str = "billing@nordlicht.example"
+    bank: str = "Example Bank AG"
+    iban: str = "DE89 3704 0044 0532 0130 00"
+    bic: str = "EXAMPLEXXX"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=default_database_url)
+    # Encrypts server passwords at rest; created (mode 0600) beside the data on first use.
+    secret_key_file: Path = field(default_factory=lambda: default_data_dir() / "secret.key")
+    # Base of links handed to people outside the TUI: pay links and the card checkout.
+    public_url: str = field(
+        default_factory=lambda: os.environ.get("HOSTUI_PUBLIC_URL", "http://127.0.0.1:8080")
+    )
+    provider: Provider = field(default_factory=Provider)
+    pay_link_ttl: timedelta = timedelta(days=14)
+    api_token_ttl: timedelta = timedelta(days=30)
+    invoice_due_days: int = 14
