@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -40,6 +41,11 @@ class SecretBox:
 
     def __init__(self, key: bytes) -> None:
         self._fernet = Fernet(key)
+        self._key = key
+
+    def derive_key(self, purpose: str) -> bytes:
+        """A separate key for another purpose (signing, say), so one key never does two jobs."""
+        return hmac.new(self._key, purpose.encode(), hashlib.sha256).digest()
 
     @classmethod
     def from_key_file(cls, path: Path) -> SecretBox:

@@ -16,6 +16,7 @@ __all__ = [
     "AuthenticationFailed",
     "Forbidden",
     "ServiceUnavailable",
+    "LinkExpired",
     "error_for_code",
 ]
 
@@ -72,6 +73,13 @@ class ServiceUnavailable(ServiceError):
     http_status = 503
 
 
+class LinkExpired(ServiceError):
+    """A pay link that existed but has expired or was revoked (paid, deleted)."""
+
+    code = "link_expired"
+    http_status = 410
+
+
 _BY_CODE = {
     cls.code: cls
     for cls in (
@@ -82,6 +90,7 @@ _BY_CODE = {
         AuthenticationFailed,
         Forbidden,
         ServiceUnavailable,
+        LinkExpired,
     )
 }
 

@@ -1,0 +1,114 @@
+"""Customers: who is logged in, how they log in, and what the header shows about them."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from sqlmodel import select
+
+from backend.contract import AccountSummary, AuthenticationFailed, LoginResult, NotFound
+from backend.db import read_session, write_session
+from backend.models import ApiToken, Customer, LoginEvent
+from backend.money import from_minor
+from backend.portal import Portal
+from backend.security import new_token, token_digest, verify_password
+
+
+def get_customer(session, customer_id: int) -> Customer:  # noqa: ANN001
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound("customer not found")
+    return customer
+
+
+def account_summary(portal: Portal, customer_id: int) -> AccountSummary:
+    with read_session(portal.engine) as session:
+        customer = get_customer(session, customer_id)
+        return AccountSummary(
+            id=customer.id,
+            login=customer.login,
+            name=customer.name,
+            company=customer.company,
+            email=customer.email,
+            balance=from_minor(customer.balance_minor, customer.currency),
+            currency=customer.currency,
+            language=customer.language,
+            auto_renew=customer.auto_renew,
+        )
+
+
+def customer_id_for_login(portal: Portal, login: str) -> int:
+    with read_session(portal.engine) as session:
+        customer_id = session.exec(select(Customer.id).where(Customer.login == login)).first()
+    if customer_id is None:
+        raise NotFound(f"no customer with login {login!r} in this database")
+    return customer_id
+
+
+def ip_allowed(allowed_ranges: str, ip: str) -> bool:
+    """True when ``ip`` lies in one of the newline-separated CIDR ranges (or none are set)."""
+    ranges = [line.strip() for line in allowed_ranges.splitlines() if line.strip()]
+    if not ranges:
+        return True
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(cidr, strict=False) for cidr in ranges)
+
+
+def authenticate(portal: Portal, login: str, password: str, ip: str, client: str) -> LoginResult:
+    """Check a login, record the attempt, and issue a bearer token.
+
+    A wrong login and a wrong password get the same answer, so logins cannot be probed.
+    """
+    now = portal.now()
+    with write_session(portal.engine) as session:
+        customer = session.exec(select(Customer).where(Customer.login == login)).first()
+        if customer is None:
+            raise AuthenticationFailed("wrong user name or password")
+        ok = verify_password(customer.password_hash, password)
+        allowed = ip_allowed(customer.allowed_ip_ranges, ip)
+        session.add(
+            LoginEvent(customer_id=customer.id, at=now, ip=ip, client=client[:200], success=ok and allowed)
+        )
+        if not ok:
+            failure = AuthenticationFailed("wrong user name or password")
+        elif not allowed:
+            failure = AuthenticationFailed(f"logins from {ip} are not allowed for this account")
+        else:
+            failure = None
+            token = new_token()
+            expires_at = now + portal.settings.api_token_ttl
+            session.add(
+                ApiToken(
+                    customer_id=customer.id,
+                    token_hash=token_digest(token),
+                    created_at=now,
+                    expires_at=expires_at,
+                )
+            )
+    # Raised after the commit so the failed attempt stays in the login history.
+    if failure is not None:
+        raise failure
+    return LoginResult(token=token, expires_at=expires_at, login=login)
+
+
+def customer_for_token(portal: Portal, token: str) -> int:
+    now = portal.now()
+    with read_session(portal.engine) as session:
+        row = session.exec(
+            select(ApiToken).where(ApiToken.token_hash == token_digest(token))
+        ).first()
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        raise AuthenticationFailed("not logged in, or the session has expired: log in again")
+    return row.customer_id
+
+
+def revoke_token(portal: Portal, token: str) -> None:
+    with write_session(portal.engine) as session:
+        row = session.exec(
+            select(ApiToken).where(ApiToken.token_hash == token_digest(token)).with_for_update()
+        ).first()
+        if row is not None and row.revoked_at is None:
+            row.revoked_at = portal.now()

@@ -1,0 +1,244 @@
+"""Invoices: listing (paged and filtered here, never in the client), viewing, deleting, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from backend.contract import (
+    Conflict,
+    Document,
+    InvoiceDetail,
+    InvoiceFilter,
+    InvoiceLine,
+    InvoiceQuery,
+    InvoiceRow,
+    InvoiceStatus,
+    NotFound,
+    Page,
+    PaymentMethodCode,
+    PaymentRecord,
+    PaymentStatus,
+    PayLink,
+)
+from backend.db import read_session, write_session
+from backend.domain import audit
+from backend.domain.pay_links import invoice_for_token, issue_pay_link, revoke_pay_links
+from backend.models import Invoice, InvoiceLine as InvoiceLineRow, Payment, PaymentMethod, ServiceOrder
+from backend.money import from_minor
+from backend.portal import Portal
+
+EXPORT_BATCH = 2_000
+
+_STATUSES_FOR_FILTER: dict[InvoiceFilter, tuple[str, ...]] = {
+    InvoiceFilter.UNPAID: ("unpaid",),
+    InvoiceFilter.PAID: ("paid",),
+    InvoiceFilter.ALL: ("unpaid", "paid"),
+    InvoiceFilter.DELETED: ("deleted",),
+}
+
+
+def _filtered(customer_id: int, query: InvoiceQuery):  # noqa: ANN202
+    statement = (
+        select(Invoice, ServiceOrder.number, PaymentMethod.code)
+        .join(ServiceOrder, Invoice.order_id == ServiceOrder.id, isouter=True)
+        .join(PaymentMethod, Invoice.payment_method_id == PaymentMethod.id, isouter=True)
+        .where(Invoice.customer_id == customer_id)
+        .where(Invoice.status.in_(_STATUSES_FOR_FILTER[query.status]))
+    )
+    if query.order_id is not None:
+        statement = statement.where(Invoice.order_id == query.order_id)
+    return statement
+
+
+def _count(session: Session, customer_id: int, query: InvoiceQuery) -> int:
+    statement = (
+        select(func.count())
+        .select_from(Invoice)
+        .where(Invoice.customer_id == customer_id)
+        .where(Invoice.status.in_(_STATUSES_FOR_FILTER[query.status]))
+    )
+    if query.order_id is not None:
+        statement = statement.where(Invoice.order_id == query.order_id)
+    return session.exec(statement).one()
+
+
+def _row(invoice: Invoice, order_number: str | None, method_code: str | None) -> InvoiceRow:
+    return InvoiceRow(
+        id=invoice.id,
+        number=invoice.number,
+        issued_at=invoice.issued_at,
+        due_at=invoice.due_at,
+        order_id=invoice.order_id,
+        order_number=order_number,
+        total=from_minor(invoice.total_minor, invoice.currency),
+        currency=invoice.currency,
+        status=InvoiceStatus(invoice.status),
+        payment_method=PaymentMethodCode(method_code) if method_code else None,
+    )
+
+
+def list_invoices(portal: Portal, customer_id: int, query: InvoiceQuery) -> Page[InvoiceRow]:
+    """Newest first; one page of rows plus the total count for the filter."""
+    with read_session(portal.engine) as session:
+        total = _count(session, customer_id, query)
+        rows = session.exec(
+            _filtered(customer_id, query)
+            .order_by(Invoice.issued_at.desc(), Invoice.id.desc())
+            .offset((query.page - 1) * query.page_size)
+            .limit(query.page_size)
+        ).all()
+    return Page[InvoiceRow](
+        items=[_row(*row) for row in rows], total=total, page=query.page, page_size=query.page_size
+    )
+
+
+def owned_invoice(session: Session, customer_id: int, invoice_id: int, *, lock: bool = False) -> Invoice:
+    """The customer's invoice, locked for update if asked; anyone else's is simply not found."""
+    statement = select(Invoice).where(Invoice.id == invoice_id, Invoice.customer_id == customer_id)
+    if lock:
+        statement = statement.with_for_update()
+    invoice = session.exec(statement).first()
+    if invoice is None:
+        raise NotFound(f"invoice {invoice_id} not found")
+    return invoice
+
+
+def payment_record(payment: Payment, method_code: str) -> PaymentRecord:
+    return PaymentRecord(
+        id=payment.id,
+        method=PaymentMethodCode(method_code),
+        amount=from_minor(payment.amount_minor, payment.currency),
+        currency=payment.currency,
+        status=PaymentStatus(payment.status),
+        reference=payment.reference,
+        created_at=payment.created_at,
+        completed_at=payment.completed_at,
+    )
+
+
+def invoice_detail_in(session: Session, invoice: Invoice) -> InvoiceDetail:
+    order_number = None
+    if invoice.order_id is not None:
+        order_number = session.get(ServiceOrder, invoice.order_id).number
+    method_code = None
+    if invoice.payment_method_id is not None:
+        method_code = session.get(PaymentMethod, invoice.payment_method_id).code
+    lines = session.exec(
+        select(InvoiceLineRow)
+        .where(InvoiceLineRow.invoice_id == invoice.id)
+        .order_by(InvoiceLineRow.position)
+    ).all()
+    payments = session.exec(
+        select(Payment, PaymentMethod.code)
+        .join(PaymentMethod, Payment.payment_method_id == PaymentMethod.id)
+        .where(Payment.invoice_id == invoice.id)
+        .order_by(Payment.created_at, Payment.id)
+    ).all()
+    currency = invoice.currency
+    return InvoiceDetail(
+        **_row(invoice, order_number, method_code).model_dump(),
+        net=from_minor(invoice.net_minor, currency),
+        tax_rate=from_minor(invoice.tax_rate_bp, "EUR"),  # basis points -> percent, 2 places
+        tax=from_minor(invoice.tax_minor, currency),
+        lines=[
+            InvoiceLine(
+                position=line.position,
+                description=line.description,
+                quantity=line.quantity,
+                unit_price=from_minor(line.unit_price_minor, currency),
+                amount=from_minor(line.amount_minor, currency),
+            )
+            for line in lines
+        ],
+        payments=[payment_record(payment, code) for payment, code in payments],
+        period_start=invoice.period_start,
+        period_end=invoice.period_end,
+        paid_at=invoice.paid_at,
+        deleted_at=invoice.deleted_at,
+    )
+
+
+def get_invoice(portal: Portal, customer_id: int, invoice_id: int) -> InvoiceDetail:
+    with read_session(portal.engine) as session:
+        return invoice_detail_in(session, owned_invoice(session, customer_id, invoice_id))
+
+
+def delete_invoice(portal: Portal, customer_id: int, invoice_id: int, actor: str) -> InvoiceDetail:
+    """Soft-delete an unpaid invoice: it stays in the database, its links and checkouts die."""
+    now = portal.now()
+    with write_session(portal.engine) as session:
+        invoice = owned_invoice(session, customer_id, invoice_id, lock=True)
+        if invoice.status == InvoiceStatus.PAID:
+            raise Conflict(f"invoice {invoice.number} is paid; only unpaid invoices can be deleted")
+        if invoice.status == InvoiceStatus.DELETED:
+            raise Conflict(f"invoice {invoice.number} is already deleted")
+        invoice.status = InvoiceStatus.DELETED.value
+        invoice.deleted_at = now
+        for payment in session.exec(
+            select(Payment).where(Payment.invoice_id == invoice.id, Payment.status == "pending")
+        ):
+            payment.status = PaymentStatus.FAILED.value
+        revoke_pay_links(session, invoice.id, now)
+        audit.record(
+            session, at=now, customer_id=customer_id, actor=actor, action="invoice.delete",
+            entity="invoice", entity_id=invoice.id, number=invoice.number,
+        )
+        session.flush()
+        return invoice_detail_in(session, invoice)
+
+
+def export_invoices_csv(portal: Portal, customer_id: int, query: InvoiceQuery, today: datetime) -> Document:
+    """Every invoice matching the filter (all pages), as CSV, read in batches."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["number", "issued", "due", "order", "total", "currency", "status", "payment_method"])
+    statement = _filtered(customer_id, query).order_by(Invoice.issued_at.desc(), Invoice.id.desc())
+    with read_session(portal.engine) as session:
+        offset = 0
+        while True:
+            batch = session.exec(statement.offset(offset).limit(EXPORT_BATCH)).all()
+            for row in batch:
+                item = _row(*row)
+                writer.writerow([
+                    item.number,
+                    item.issued_at.date().isoformat(),
+                    item.due_at.date().isoformat(),
+                    item.order_number or "",
+                    str(item.total),
+                    item.currency,
+                    item.status.value,
+                    item.payment_method.value if item.payment_method else "",
+                ])
+            if len(batch) < EXPORT_BATCH:
+                break
+            offset += EXPORT_BATCH
+    return Document(
+        filename=f"invoices-{query.status.value}-{today.date().isoformat()}.csv",
+        media_type="text/csv",
+        content=buffer.getvalue().encode(),
+    )
+
+
+def create_pay_link(portal: Portal, customer_id: int, invoice_id: int, actor: str) -> PayLink:
+    now = portal.now()
+    with write_session(portal.engine) as session:
+        invoice = owned_invoice(session, customer_id, invoice_id, lock=True)
+        if invoice.status != InvoiceStatus.UNPAID:
+            raise Conflict(f"invoice {invoice.number} is {invoice.status}; only unpaid invoices have a pay link")
+        link = issue_pay_link(session, invoice, portal.settings.public_url, now, portal.settings.pay_link_ttl)
+        audit.record(
+            session, at=now, customer_id=customer_id, actor=actor, action="invoice.pay_link",
+            entity="invoice", entity_id=invoice.id, expires_at=link.expires_at,
+        )
+        return link
+
+
+def invoice_by_pay_link(portal: Portal, token: str) -> InvoiceDetail:
+    """What the public pay page may show: this one invoice, nothing else of the account."""
+    with read_session(portal.engine) as session:
+        return invoice_detail_in(session, invoice_for_token(session, token, portal.now()))

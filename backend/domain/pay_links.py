@@ -1,0 +1,46 @@
+"""Pay-without-login links: unguessable, bound to one invoice, expiring, revoked on pay/delete."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from backend.contract import LinkExpired, NotFound, PayLink
+from backend.models import Invoice, PayLink as PayLinkRow
+from backend.security import new_token, token_digest
+
+
+def pay_link_url(public_url: str, token: str) -> str:
+    return f"{public_url.rstrip('/')}/pay/{token}"
+
+
+def issue_pay_link(session: Session, invoice: Invoice, public_url: str, now: datetime, ttl) -> PayLink:  # noqa: ANN001
+    token = new_token()
+    expires_at = now + ttl
+    session.add(
+        PayLinkRow(invoice_id=invoice.id, token_hash=token_digest(token), created_at=now, expires_at=expires_at)
+    )
+    return PayLink(invoice_id=invoice.id, url=pay_link_url(public_url, token), expires_at=expires_at)
+
+
+def revoke_pay_links(session: Session, invoice_id: int, now: datetime) -> None:
+    for link in session.exec(
+        select(PayLinkRow).where(PayLinkRow.invoice_id == invoice_id, PayLinkRow.revoked_at.is_(None))
+    ):
+        link.revoked_at = now
+
+
+def invoice_for_token(session: Session, token: str, now: datetime, *, lock: bool = False) -> Invoice:
+    """The invoice a live pay link points at. Unknown tokens are 404, dead ones 410."""
+    link = session.exec(select(PayLinkRow).where(PayLinkRow.token_hash == token_digest(token))).first()
+    if link is None:
+        raise NotFound("this payment link does not exist")
+    if link.revoked_at is not None:
+        raise LinkExpired("this payment link is no longer valid: the invoice was paid or deleted")
+    if link.expires_at <= now:
+        raise LinkExpired("this payment link has expired: ask for a new one")
+    statement = select(Invoice).where(Invoice.id == link.invoice_id)
+    if lock:
+        statement = statement.with_for_update()
+    return session.exec(statement).one()
