@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
-
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -192,7 +190,7 @@ def delete_invoice(portal: Portal, customer_id: int, invoice_id: int, actor: str
         return invoice_detail_in(session, invoice)
 
 
-def export_invoices_csv(portal: Portal, customer_id: int, query: InvoiceQuery, today: datetime) -> Document:
+def export_invoices_csv(portal: Portal, customer_id: int, query: InvoiceQuery) -> Document:
     """Every invoice matching the filter (all pages), as CSV, read in batches."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -218,7 +216,7 @@ def export_invoices_csv(portal: Portal, customer_id: int, query: InvoiceQuery, t
                 break
             offset += EXPORT_BATCH
     return Document(
-        filename=f"invoices-{query.status.value}-{today.date().isoformat()}.csv",
+        filename=f"invoices-{query.status.value}-{portal.now().date().isoformat()}.csv",
         media_type="text/csv",
         content=buffer.getvalue().encode(),
     )

@@ -21,6 +21,7 @@ from backend.contract import (
     InvalidInput,
     InvoiceStatus,
     NotFound,
+    PaymentMethod as PaymentMethodOut,
     PaymentMethodCode,
     PaymentOutcome,
     PaymentRecord,
@@ -48,6 +49,12 @@ REBIND_HINT = (
     "To pay another way, delete this invoice and renew the order again in Orders: "
     "the new invoice can be paid with any method."
 )
+
+
+def offered_methods(portal: Portal) -> list[PaymentMethodOut]:
+    with read_session(portal.engine) as session:
+        rows = session.exec(select(PaymentMethod).where(PaymentMethod.active).order_by(PaymentMethod.id)).all()
+    return [PaymentMethodOut(code=PaymentMethodCode(row.code), name=row.name) for row in rows]
 
 
 def _method(session: Session, code: PaymentMethodCode) -> PaymentMethod:

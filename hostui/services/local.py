@@ -1,0 +1,81 @@
+"""LocalService: the portal in-process, against the bundled database.
+
+A thin adapter: each call runs the domain core in a worker thread (the database is
+blocking) and returns the contract's models, exactly as the HTTP API would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
+
+from backend.contract import (
+    AccountSummary,
+    Document,
+    InvoiceDetail,
+    InvoiceQuery,
+    InvoiceRow,
+    Page,
+    PayLink,
+    PaymentMethod,
+    PaymentMethodCode,
+    PaymentOutcome,
+)
+from backend.domain import accounts, documents, invoices, payments
+from backend.portal import Portal
+
+T = TypeVar("T")
+
+ACTOR = "tui"
+
+
+class LocalService:
+    def __init__(self, portal: Portal, customer_id: int) -> None:
+        self._portal = portal
+        self._customer_id = customer_id
+
+    @property
+    def portal(self) -> Portal:
+        return self._portal
+
+    async def _run(self, function: Callable[..., T], *args: object) -> T:
+        return await asyncio.to_thread(partial(function, self._portal, *args))
+
+    async def account(self) -> AccountSummary:
+        return await self._run(accounts.account_summary, self._customer_id)
+
+    async def list_invoices(self, query: InvoiceQuery) -> Page[InvoiceRow]:
+        return await self._run(invoices.list_invoices, self._customer_id, query)
+
+    async def get_invoice(self, invoice_id: int) -> InvoiceDetail:
+        return await self._run(invoices.get_invoice, self._customer_id, invoice_id)
+
+    async def payment_methods(self) -> list[PaymentMethod]:
+        return await self._run(payments.offered_methods)
+
+    async def pay_invoice(
+        self, invoice_id: int, method: PaymentMethodCode, idempotency_key: str
+    ) -> PaymentOutcome:
+        return await self._run(
+            payments.pay_invoice, self._customer_id, invoice_id, method, idempotency_key, ACTOR
+        )
+
+    async def delete_invoice(self, invoice_id: int) -> InvoiceDetail:
+        return await self._run(invoices.delete_invoice, self._customer_id, invoice_id, ACTOR)
+
+    async def create_pay_link(self, invoice_id: int) -> PayLink:
+        return await self._run(invoices.create_pay_link, self._customer_id, invoice_id, ACTOR)
+
+    async def invoice_document(self, invoice_id: int) -> Document:
+        return await self._run(documents.invoice_pdf, self._customer_id, invoice_id)
+
+    async def quote_document(self, invoice_id: int) -> Document:
+        return await self._run(documents.quote_pdf, self._customer_id, invoice_id)
+
+    async def export_invoices_csv(self, query: InvoiceQuery) -> Document:
+        return await self._run(invoices.export_invoices_csv, self._customer_id, query)
+
+    async def aclose(self) -> None:
+        await asyncio.to_thread(self._portal.dispose)
