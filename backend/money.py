@@ -42,7 +42,7 @@ def quantum(currency: str) -> Decimal:
 
 def quantize(amount: Decimal | int | str, currency: str) -> Decimal:
     """Round an amount to the currency's minor unit (ROUND_HALF_UP)."""
-    if isinstance(amount, float):  # pragma: no cover - guarded by type, kept as a tripwire
+    if isinstance(amount, float):
         raise TypeError("money is never a float")
     try:
         value = Decimal(amount)
