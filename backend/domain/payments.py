@@ -20,6 +20,7 @@ from backend.contract import (
     InsufficientFunds,
     InvalidInput,
     InvoiceStatus,
+    LinkExpired,
     NotFound,
     PaymentMethod as PaymentMethodOut,
     PaymentMethodCode,
@@ -32,7 +33,7 @@ from backend.db import read_session, write_session
 from backend.domain import audit
 from backend.domain.card_gateway import gateway_for
 from backend.domain.invoices import owned_invoice, payment_record
-from backend.domain.pay_links import invoice_for_token, revoke_pay_links
+from backend.domain.pay_links import invoice_for_token, invoice_id_for_any_token, revoke_pay_links
 from backend.models import (
     BalanceEntry,
     Customer,
@@ -227,8 +228,29 @@ def pay_invoice_by_link(
 ) -> PaymentOutcome:
     _check_key(idempotency_key)
     with write_session(portal.engine) as session:
-        invoice = invoice_for_token(session, token, portal.now(), lock=True)
+        try:
+            invoice = invoice_for_token(session, token, portal.now(), lock=True)
+        except LinkExpired:
+            # Paying revokes the link, so a double-submitted form finds it dead: replay the
+            # result the first submission stored instead of reporting an expired link.
+            replay = _replay_for_dead_link(session, token, code, idempotency_key)
+            if replay is None:
+                raise
+            return replay
         return _pay_idempotently(portal, session, invoice, code, idempotency_key, "paylink")
+
+
+def _replay_for_dead_link(
+    session: Session, token: str, code: PaymentMethodCode, key: str
+) -> PaymentOutcome | None:
+    invoice_id = invoice_id_for_any_token(session, token)
+    invoice = session.get(Invoice, invoice_id) if invoice_id is not None else None
+    if invoice is None:
+        return None
+    try:
+        return _replay(session, invoice.customer_id, key, _fingerprint("pay", invoice.id, code.value))
+    except InvalidInput:
+        return None  # the key was used for something else: the link is simply dead
 
 
 def book_bank_transfer(
