@@ -152,7 +152,7 @@ class ServiceOrder(SQLModel, table=True):
     customer_id: int = Field(foreign_key="customer.id")
     number: str = Field(unique=True, max_length=32)
     tariff_id: int = Field(foreign_key="tariff.id")
-    price_minor: int = Field(sa_type=BigInteger)
+    price_minor: int = Field(sa_type=BigInteger)  # net, per billing period
     currency: str = Field(default="EUR", max_length=3)
     billing_period_months: int = Field(default=1)
     period_end: datetime = Field(sa_type=UTCDateTime)

@@ -1,0 +1,174 @@
+"""Issuing invoices: gapless numbers, tax, and renewal of an order for its next period."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from backend.contract import Conflict, InvoiceDetail, InvoiceStatus, NotFound
+from backend.db import write_session
+from backend.domain import audit, idempotency
+from backend.domain.invoices import invoice_detail_in
+from backend.models import Customer, Invoice, InvoiceLine, InvoiceSequence, ServiceOrder, Tariff
+from backend.money import tax_minor
+from backend.portal import Portal
+
+DEFAULT_SEQUENCE = "default"
+# German VAT for customers in Germany; elsewhere in this demo provider's books the reverse-charge
+# procedure applies (0 %), which is how B2B hosting is invoiced across EU borders.
+DOMESTIC_COUNTRY = "DE"
+DOMESTIC_TAX_RATE_BP = 1900
+
+
+@dataclass(frozen=True)
+class LineItem:
+    description: str
+    quantity: int
+    unit_price_minor: int
+
+
+def tax_rate_bp_for(customer: Customer) -> int:
+    return DOMESTIC_TAX_RATE_BP if customer.country == DOMESTIC_COUNTRY else 0
+
+
+def next_invoice_number(session: Session, sequence: str = DEFAULT_SEQUENCE) -> str:
+    """Take the next number; the sequence row stays locked until the transaction ends, so the
+    numbers of committed invoices have no gaps and no duplicates."""
+    row = session.exec(
+        select(InvoiceSequence).where(InvoiceSequence.name == sequence).with_for_update()
+    ).first()
+    if row is None:
+        raise Conflict(f"invoice sequence {sequence!r} is not set up")
+    number = f"{row.prefix}{row.next_value:06d}"
+    row.next_value += 1
+    return number
+
+
+def issue_invoice(
+    session: Session,
+    *,
+    customer: Customer,
+    order_id: int | None,
+    currency: str,
+    items: list[LineItem],
+    issued_at: datetime,
+    due_days: int,
+    period: tuple[datetime, datetime] | None = None,
+) -> Invoice:
+    if not items:
+        raise ValueError("an invoice needs at least one line")
+    net = sum(item.quantity * item.unit_price_minor for item in items)
+    rate_bp = tax_rate_bp_for(customer)
+    tax = tax_minor(net, _percent(rate_bp))
+    invoice = Invoice(
+        customer_id=customer.id,
+        number=next_invoice_number(session),
+        order_id=order_id,
+        status=InvoiceStatus.UNPAID.value,
+        currency=currency,
+        net_minor=net,
+        tax_rate_bp=rate_bp,
+        tax_minor=tax,
+        total_minor=net + tax,
+        issued_at=issued_at,
+        due_at=issued_at + timedelta(days=due_days),
+        period_start=period[0] if period else None,
+        period_end=period[1] if period else None,
+    )
+    session.add(invoice)
+    session.flush()
+    for position, item in enumerate(items, start=1):
+        session.add(
+            InvoiceLine(
+                invoice_id=invoice.id,
+                position=position,
+                description=item.description,
+                quantity=item.quantity,
+                unit_price_minor=item.unit_price_minor,
+                amount_minor=item.quantity * item.unit_price_minor,
+            )
+        )
+    return invoice
+
+
+def _percent(rate_bp: int) -> Decimal:
+    return Decimal(rate_bp) / Decimal(100)
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def next_period(order: ServiceOrder) -> tuple[datetime, datetime]:
+    """The billing period after the order's current one: [day after the end, +N months)."""
+    start = (order.period_end + timedelta(seconds=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    end = add_months(start, order.billing_period_months) - timedelta(seconds=1)
+    return start, end
+
+
+def renew_order(
+    portal: Portal, customer_id: int, order_id: int, idempotency_key: str, actor: str
+) -> InvoiceDetail:
+    """Issue the invoice for the order's next billing period (once per key, once per period)."""
+    idempotency.check_key(idempotency_key)
+    now = portal.now()
+    request = idempotency.fingerprint("renew", order_id)
+    with write_session(portal.engine) as session:
+        order = session.exec(
+            select(ServiceOrder)
+            .where(ServiceOrder.id == order_id, ServiceOrder.customer_id == customer_id)
+            .with_for_update()
+        ).first()
+        if order is None:
+            raise NotFound(f"order {order_id} not found")
+        replayed = idempotency.replay(session, customer_id, idempotency_key, request, InvoiceDetail)
+        if replayed is not None:
+            return replayed
+        if order.status == "cancelled":
+            raise Conflict(f"order {order.number} is cancelled and cannot be renewed")
+        start, end = next_period(order)
+        open_invoice = session.exec(
+            select(Invoice).where(
+                Invoice.order_id == order.id,
+                Invoice.status == InvoiceStatus.UNPAID.value,
+                Invoice.period_start == start,
+            )
+        ).first()
+        if open_invoice is not None:
+            raise Conflict(
+                f"invoice {open_invoice.number} for {start:%Y-%m-%d} to {end:%Y-%m-%d} is already "
+                "open: pay it, or delete it to renew with another payment method"
+            )
+        customer = session.get(Customer, customer_id)
+        tariff = session.get(Tariff, order.tariff_id)
+        invoice = issue_invoice(
+            session,
+            customer=customer,
+            order_id=order.id,
+            currency=order.currency,
+            items=[
+                LineItem(
+                    description=f"{tariff.name} - {start:%Y-%m-%d} to {end:%Y-%m-%d}",
+                    quantity=1,
+                    unit_price_minor=order.price_minor,
+                )
+            ],
+            issued_at=now,
+            due_days=portal.settings.invoice_due_days,
+            period=(start, end),
+        )
+        audit.record(
+            session, at=now, customer_id=customer_id, actor=actor, action="order.renew",
+            entity="service_order", entity_id=order.id, invoice=invoice.number,
+        )
+        session.flush()
+        detail = invoice_detail_in(session, invoice)
+        idempotency.remember(session, customer_id, idempotency_key, "renew", request, detail, now)
+        return detail

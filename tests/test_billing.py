@@ -1,0 +1,108 @@
+"""Issuing invoices: renewals, gapless numbering under concurrency, idempotent retries."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlmodel import select
+
+from backend.contract import Conflict, InvalidInput, InvoiceStatus, NotFound
+from backend.db import read_session
+from backend.domain import billing, invoices
+from backend.models import Invoice, InvoiceSequence, ServiceOrder
+
+
+def _key() -> str:
+    return uuid.uuid4().hex
+
+
+def _orders(portal, customer_id):
+    with read_session(portal.engine) as session:
+        return session.exec(
+            select(ServiceOrder)
+            .where(ServiceOrder.customer_id == customer_id, ServiceOrder.status == "active")
+            .order_by(ServiceOrder.id)
+        ).all()
+
+
+def _numbers(portal) -> list[int]:
+    with read_session(portal.engine) as session:
+        prefix = session.get(InvoiceSequence, billing.DEFAULT_SEQUENCE).prefix
+        return sorted(int(n.removeprefix(prefix)) for n in session.exec(select(Invoice.number)))
+
+
+def _open_renewal_free_order(portal, customer_id):
+    """An active order whose next period has no open invoice yet."""
+    for order in _orders(portal, customer_id):
+        start, _ = billing.next_period(order)
+        with read_session(portal.engine) as session:
+            taken = session.exec(
+                select(Invoice).where(Invoice.order_id == order.id, Invoice.period_start == start,
+                                      Invoice.status == "unpaid")
+            ).first()
+        if taken is None:
+            return order
+    pytest.fail("demo data has no order free to renew")
+
+
+def test_renewal_issues_the_next_period_with_the_next_number(portal, demo_customer_id):
+    order = _open_renewal_free_order(portal, demo_customer_id)
+    before = _numbers(portal)
+    detail = billing.renew_order(portal, demo_customer_id, order.id, _key(), "test")
+    assert detail.status == InvoiceStatus.UNPAID
+    assert detail.order_number == order.number
+    start, end = billing.next_period(order)
+    assert (detail.period_start, detail.period_end) == (start, end)
+    assert detail.net == detail.lines[0].amount
+    assert detail.total == detail.net + detail.tax
+    assert _numbers(portal) == before + [before[-1] + 1]
+
+
+def test_renewal_retry_with_the_same_key_replays(portal, demo_customer_id):
+    order = _open_renewal_free_order(portal, demo_customer_id)
+    key = _key()
+    first = billing.renew_order(portal, demo_customer_id, order.id, key, "test")
+    again = billing.renew_order(portal, demo_customer_id, order.id, key, "test")
+    assert again.id == first.id
+    with pytest.raises(Conflict, match="already open"):
+        billing.renew_order(portal, demo_customer_id, order.id, _key(), "test")
+
+
+def test_delete_then_renew_gives_a_fresh_unbound_invoice(portal, demo_customer_id):
+    order = _open_renewal_free_order(portal, demo_customer_id)
+    first = billing.renew_order(portal, demo_customer_id, order.id, _key(), "test")
+    invoices.delete_invoice(portal, demo_customer_id, first.id, "test")
+    second = billing.renew_order(portal, demo_customer_id, order.id, _key(), "test")
+    assert second.id != first.id and second.payment_method is None
+    assert second.period_start == first.period_start
+
+
+def test_renewal_is_scoped_and_validated(portal, demo_customer_id, acme_customer_id):
+    order = _orders(portal, demo_customer_id)[0]
+    with pytest.raises(NotFound):
+        billing.renew_order(portal, acme_customer_id, order.id, _key(), "test")
+    with pytest.raises(InvalidInput):
+        billing.renew_order(portal, demo_customer_id, order.id, "short", "test")
+
+
+def test_concurrent_invoices_get_gapless_unique_numbers(portal, demo_customer_id, acme_customer_id):
+    """Many renewals at once, from both customers: numbers stay one unbroken sequence."""
+    work = [(demo_customer_id, o.id) for o in _orders(portal, demo_customer_id)]
+    work += [(acme_customer_id, o.id) for o in _orders(portal, acme_customer_id)]
+    before = _numbers(portal)
+
+    def renew(item):
+        customer_id, order_id = item
+        try:
+            return billing.renew_order(portal, customer_id, order_id, _key(), "test").number
+        except Conflict:
+            return None  # that order's next period was already open in the demo data
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        issued = [n for n in pool.map(renew, work) if n]
+    assert issued, "no renewal went through"
+    numbers = _numbers(portal)
+    assert len(numbers) == len(before) + len(issued)
+    assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))
