@@ -1,0 +1,238 @@
+"""The ``hostui`` command.
+
+    hostui [--profile NAME]                            start the TUI (default profile)
+    hostui login URL [--profile NAME] [--user LOGIN]   log in to a hostui-server, keep the token
+    hostui logout [--profile NAME]                     revoke and forget the token
+    hostui profiles                                    list the profiles in the config
+
+Errors (bad config, server down, wrong password) are one line on stderr and exit status 2;
+never a traceback. Imports are lazy: the TUI, httpx and the local database code load only for
+the command and profile that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from hostui import __version__
+from hostui.config import (
+    Config,
+    ConfigError,
+    LocalProfile,
+    RemoteProfile,
+    UnknownProfile,
+    config_path,
+    load_config,
+    save_config,
+    valid_profile_name,
+)
+
+__all__ = ["main", "CliError"]
+
+EXIT_ERROR = 2
+
+
+class CliError(Exception):
+    """A failure to report as one line on stderr (exit status 2)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hostui",
+        description="Your hosting provider's customer portal, in the terminal.",
+        epilog="Config: %s (HOSTUI_CONFIG overrides). Tokens: the system keyring, or "
+        "tokens/<profile> in the data directory when there is none." % config_path(),
+    )
+    parser.add_argument("--profile", "-p", metavar="NAME", help="the profile to use (default: default_profile)")
+    parser.add_argument("--version", action="version", version=f"hostui {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    login = commands.add_parser("login", help="log in to a hostui-server and keep the token")
+    login.add_argument("url", metavar="URL", help="the server, e.g. https://portal.example.com")
+    login.add_argument("--profile", "-p", metavar="NAME", default=argparse.SUPPRESS,
+                       help="profile to create or update (default: named after the server)")
+    login.add_argument("--user", "-u", metavar="LOGIN", help="user name (default: the profile's, or asked)")
+
+    logout = commands.add_parser("logout", help="revoke the token of a remote profile and forget it")
+    logout.add_argument("--profile", "-p", metavar="NAME", default=argparse.SUPPRESS,
+                        help="the remote profile (default: default_profile)")
+
+    commands.add_parser("profiles", help="list the profiles")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "login":
+            return _login(args)
+        if args.command == "logout":
+            return _logout(args)
+        if args.command == "profiles":
+            return _profiles(args)
+        return _run(args)
+    except UnknownProfile as error:
+        _fail(str(error))
+    except ConfigError as error:
+        _fail(f"bad config: {error}")
+    except CliError as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    return EXIT_ERROR
+
+
+def _fail(message: str) -> None:
+    print(f"hostui: {message}", file=sys.stderr)
+
+
+# --- the TUI ---------------------------------------------------------------------------------
+
+
+def _run(args: argparse.Namespace) -> int:
+    path = config_path()
+    config = load_config(path)
+    name, profile = config.profile(args.profile, path)
+    from hostui.app import HostUIApp
+    from hostui.connect import connector_for
+
+    app = HostUIApp(connector=connector_for(name, profile, config_file=path))
+    app.run()
+    return 0
+
+
+# --- login / logout ----------------------------------------------------------------------------
+
+
+def _normalize_url(url: str) -> str:
+    url = url.strip().rstrip("/")
+    if not re.match(r"^https?://[^/\s]+", url, re.IGNORECASE):
+        raise CliError(f"not a server URL: {url!r} (it should start with http:// or https://)")
+    return url
+
+
+def _profile_name_for(config: Config, url: str) -> str:
+    for name, profile in config.profiles.items():
+        if isinstance(profile, RemoteProfile) and profile.url.rstrip("/") == url:
+            return name
+    host = urlsplit(url).hostname or "remote"
+    name = re.sub(r"[^A-Za-z0-9_.-]", "-", host).strip(".-") or "remote"
+    return name[:64]
+
+
+def _password(prompt: str) -> str:
+    return getpass.getpass(prompt)
+
+
+def _ask(prompt: str) -> str:
+    return input(prompt)
+
+
+def _login(args: argparse.Namespace) -> int:
+    path = config_path()
+    config = load_config(path)  # a broken file stops us here, untouched
+    url = _normalize_url(args.url)
+    name = getattr(args, "profile", None) or _profile_name_for(config, url)
+    if not valid_profile_name(name):
+        raise CliError(f"not a profile name: {name!r} (use letters, digits, '_', '.' and '-')")
+    existing = config.profiles.get(name)
+    if isinstance(existing, LocalProfile):
+        raise CliError(f"profile {name!r} is a local profile; choose another name with --profile")
+    user = args.user or (existing.login if existing is not None else "") or _ask(f"User name at {url}: ").strip()
+    if not user:
+        raise CliError("no user name given (use --user LOGIN)")
+    password = _password(f"Password for {user} at {url}: ")
+
+    from backend.contract import ServiceError
+    from hostui.services.remote import login
+
+    try:
+        result = asyncio.run(login(url, user, password))
+    except ServiceError as error:
+        raise CliError(f"login to {url} failed: {error}") from None
+
+    from hostui.credentials import TokenStore
+
+    store = TokenStore()
+    try:
+        saved = store.save(name, result.login, result.token)
+    except OSError as error:
+        raise CliError(f"cannot store the token: {error.strerror or error}") from None
+    if saved.fell_back:
+        print(f"No system keyring found; token stored in {saved.path} (readable only by you)")
+    else:
+        print(f"Token stored in {saved.describe(name, result.login)}.")
+    if existing is not None and existing.login != result.login:
+        store.delete(name, existing.login)
+    config = config.with_profile(name, RemoteProfile(url=url, login=result.login))
+    save_config(config, path)
+    print(f"Logged in to {url} as {result.login} until {result.expires_at:%Y-%m-%d %H:%M} UTC.")
+    print(f"Profile {name!r} saved in {path}. Start it with:  hostui --profile {name}")
+    return 0
+
+
+def _remote_profile(config: Config, name: str | None, path: Path) -> tuple[str, RemoteProfile]:
+    name, profile = config.profile(name, path)
+    if not isinstance(profile, RemoteProfile):
+        raise CliError(f"profile {name!r} is local: there is nothing to log out of (use --profile NAME)")
+    return name, profile
+
+
+def _logout(args: argparse.Namespace) -> int:
+    path = config_path()
+    config = load_config(path, create=False)
+    name, profile = _remote_profile(config, getattr(args, "profile", None), path)
+
+    from hostui.credentials import TokenStore
+
+    store = TokenStore()
+    token = store.load(name, profile.login, include_env=False)
+    if token:
+        from backend.contract import ServiceError
+        from hostui.services.remote import RemoteService
+
+        async def revoke() -> None:
+            service = RemoteService(profile.url, token, timeout=5.0)
+            try:
+                await service.logout()
+            finally:
+                await service.aclose()
+
+        try:
+            asyncio.run(revoke())
+        except ServiceError as error:
+            print(f"hostui: could not revoke the session on the server ({error}); forgetting it here anyway",
+                  file=sys.stderr)
+    removed = store.delete(name, profile.login)
+    if not token and not removed:
+        print(f"Profile {name!r} was not logged in.")
+    else:
+        print(f"Logged out of {profile.url} (profile {name!r}); the token is forgotten.")
+    return 0
+
+
+def _profiles(args: argparse.Namespace) -> int:
+    path = config_path()
+    config = load_config(path, create=False)
+    if not config.profiles:
+        print(f"No profiles in {path}.")
+        return 0
+    width = max(len(name) for name in config.profiles)
+    print(f"Profiles in {path}{'' if path.exists() else ' (not written yet: the defaults)'}:")
+    for name, profile in config.profiles.items():
+        mark = "*" if name == config.default_profile else " "
+        print(f" {mark} {name:<{width}}  {profile.kind:<6}  {profile.describe()}  (login {profile.login})")
+    print("* default profile")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

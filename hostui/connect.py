@@ -1,0 +1,183 @@
+"""Build the PortalService for a profile — lazily, so remote mode never loads SQLAlchemy.
+
+A ``Connector`` is cheap to make (it only holds the profile); ``await connector.connect(progress)``
+does the work: for a local profile it opens the database (creating and seeding the demo
+database on first start, which takes several seconds), for a remote one it reads the token
+and checks it with the server. ``advice(err)`` turns a failure into what the user should do.
+
+Nothing here imports ``hostui.services.local``, ``backend.portal`` (SQLAlchemy) or
+``hostui.services.remote`` (httpx) at module level.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from backend.contract import (
+    AuthenticationFailed,
+    NotFound,
+    PortalService,
+    ServiceError,
+    ServiceUnavailable,
+)
+from hostui.config import LocalProfile, RemoteProfile, config_path
+from hostui.credentials import TokenStore
+
+__all__ = ["Connector", "LocalConnector", "RemoteConnector", "connector_for", "Progress"]
+
+Progress = Callable[[str], None]
+
+PREPARING_DEMO = "Preparing the demo database… (first start: this takes a few seconds)"
+
+
+class Connector(Protocol):
+    profile_name: str
+
+    @property
+    def description(self) -> str: ...
+
+    async def connect(self, progress: Progress) -> PortalService: ...
+
+    def advice(self, error: BaseException) -> str: ...
+
+
+class LocalConnector:
+    """The portal in-process on the profile's database (LocalService)."""
+
+    def __init__(
+        self,
+        profile_name: str,
+        profile: LocalProfile,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        config_file: Path | None = None,
+    ) -> None:
+        self.profile_name = profile_name
+        self.profile = profile
+        self._clock = clock
+        self._config_file = config_file
+
+    @property
+    def description(self) -> str:
+        path = self.profile.sqlite_path
+        return f"local database {path}" if path else f"local database {self.profile.database}"
+
+    async def connect(self, progress: Progress) -> PortalService:
+        progress(f"Opening the {self.description}…")
+        portal = await asyncio.to_thread(self._open)
+        try:
+            try:
+                customer_id = await asyncio.to_thread(self._customer_id, portal)
+            except NotFound:
+                if not self.profile.seed_demo:
+                    raise
+                progress(PREPARING_DEMO)
+                await asyncio.to_thread(self._seed, portal)
+                customer_id = await asyncio.to_thread(self._customer_id, portal)
+        except BaseException:
+            await asyncio.to_thread(portal.dispose)
+            raise
+        from hostui.services.local import LocalService
+
+        return LocalService(portal, customer_id)
+
+    def _open(self):  # noqa: ANN202 - backend.portal.Portal, imported lazily
+        from backend.portal import open_portal, system_clock
+        from backend.settings import Settings
+
+        return open_portal(Settings(database_url=self.profile.database), clock=self._clock or system_clock)
+
+    def _customer_id(self, portal) -> int:  # noqa: ANN001
+        from backend.domain.accounts import customer_id_for_login
+
+        return customer_id_for_login(portal, self.profile.login)
+
+    @staticmethod
+    def _seed(portal) -> None:  # noqa: ANN001
+        from backend.demo import DemoSize, ensure_demo
+
+        # The demo history ends "now" on the portal's clock, so it looks current.
+        ensure_demo(portal, DemoSize(), now=portal.now())
+
+    def advice(self, error: BaseException) -> str:
+        config = self._config_file or config_path()
+        if isinstance(error, NotFound):
+            return (
+                f"The database has no customer {self.profile.login!r}. Change login in "
+                f"[profiles.{self.profile_name}] of {config}, or set seed_demo = true there "
+                "to create the demo customer in an empty database."
+            )
+        return (
+            f"Check database = … in [profiles.{self.profile_name}] of {config} "
+            "(sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DB)."
+        )
+
+
+class RemoteConnector:
+    """A hostui-server over HTTP (RemoteService) with the profile's stored token."""
+
+    def __init__(
+        self,
+        profile_name: str,
+        profile: RemoteProfile,
+        *,
+        tokens: TokenStore | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        self.profile_name = profile_name
+        self.profile = profile
+        self._tokens = tokens or TokenStore()
+        self._timeout = timeout
+
+    @property
+    def description(self) -> str:
+        return self.profile.url
+
+    @property
+    def login_command(self) -> str:
+        return f"hostui login {self.profile.url} --profile {self.profile_name} --user {self.profile.login}"
+
+    async def connect(self, progress: Progress) -> PortalService:
+        progress(f"Connecting to {self.profile.url}…")
+        token = await asyncio.to_thread(self._tokens.load, self.profile_name, self.profile.login)
+        if not token:
+            raise AuthenticationFailed(f"not logged in to {self.profile.url} as {self.profile.login}")
+        from hostui.services.remote import RemoteService
+
+        kwargs = {"timeout": self._timeout} if self._timeout is not None else {}
+        service = RemoteService(self.profile.url, token, **kwargs)
+        try:
+            await service.account()  # proves the server is there and the token still works
+        except BaseException:
+            await service.aclose()
+            raise
+        return service
+
+    def advice(self, error: BaseException) -> str:
+        if isinstance(error, AuthenticationFailed):
+            return f"Log in again (outside hostui):  {self.login_command}"
+        if isinstance(error, ServiceUnavailable):
+            return (
+                f"Check that hostui-server is running at {self.profile.url} and reachable from "
+                "here, then press r to retry."
+            )
+        if isinstance(error, ServiceError):
+            return "Press r to retry."
+        return f"Press r to retry; if it persists, log in again:  {self.login_command}"
+
+
+def connector_for(
+    profile_name: str,
+    profile: LocalProfile | RemoteProfile,
+    *,
+    tokens: TokenStore | None = None,
+    clock: Callable[[], datetime] | None = None,
+    config_file: Path | None = None,
+) -> LocalConnector | RemoteConnector:
+    if isinstance(profile, LocalProfile):
+        return LocalConnector(profile_name, profile, clock=clock, config_file=config_file)
+    return RemoteConnector(profile_name, profile, tokens=tokens)

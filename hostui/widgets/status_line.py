@@ -1,0 +1,40 @@
+"""A one-line status under a list: "Page 3 of 2,000 · 100,000 invoices · unpaid"."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+__all__ = ["StatusLine", "page_status"]
+
+
+def page_status(page: int, pages: int, total: int, noun: str, label: str) -> str:
+    nouns = noun if total == 1 else f"{noun}s"
+    return f"Page {page:,} of {pages:,} · {total:,} {nouns} · {label}"
+
+
+class StatusLine(Static):
+    """Shows where in a paged list the user is, or what is loading."""
+
+    DEFAULT_CSS = """
+    StatusLine {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+        background: $surface;
+    }
+    StatusLine.-loading {
+        color: $text-warning;
+    }
+    """
+
+    def show_page(self, page: int, pages: int, total: int, noun: str, label: str) -> None:
+        self.remove_class("-loading")
+        self.update(page_status(page, pages, total, noun, label))
+
+    def show_loading(self, text: str) -> None:
+        self.add_class("-loading")
+        self.update(text)
+
+    def show_text(self, text: str) -> None:
+        self.remove_class("-loading")
+        self.update(text)
