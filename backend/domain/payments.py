@@ -12,6 +12,7 @@ import hashlib
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from backend.contract import (
@@ -206,6 +207,13 @@ def _pay_idempotently(
             result_json=outcome.model_dump_json(), created_at=portal.now(),
         )
     )
+    try:
+        session.flush()
+    except IntegrityError:
+        # The invoice lock serializes twins of one request, so a key stored meanwhile by a
+        # concurrent transaction belongs to another invoice (PostgreSQL: unique violation).
+        # Raising rolls this whole payment back.
+        raise InvalidInput("this idempotency key was already used for a different request") from None
     return outcome
 
 
@@ -291,14 +299,17 @@ def complete_card_payment(portal: Portal, checkout_ref: str, outcome: str, signa
         raise InvalidInput("the payment callback's signature is not valid")
     now = portal.now()
     with write_session(portal.engine) as session:
+        # Lock the invoice before the payment, in the same order as paying and deleting do
+        # (invoice, then its payments); the other order deadlocks against a concurrent delete.
+        invoice_id = session.exec(select(Payment.invoice_id).where(Payment.provider_ref == checkout_ref)).first()
+        if invoice_id is None:
+            raise NotFound("unknown checkout")
+        invoice = session.exec(select(Invoice).where(Invoice.id == invoice_id).with_for_update()).one()
         payment = session.exec(
             select(Payment).where(Payment.provider_ref == checkout_ref).with_for_update()
-        ).first()
-        if payment is None:
-            raise NotFound("unknown checkout")
+        ).one()
         if payment.status != PaymentStatus.PENDING.value:
             return payment_record(payment, PaymentMethodCode.CARD.value)  # a repeated callback
-        invoice = session.exec(select(Invoice).where(Invoice.id == payment.invoice_id).with_for_update()).one()
         if outcome == "declined":
             payment.status = PaymentStatus.FAILED.value
         elif invoice.status != InvoiceStatus.UNPAID:

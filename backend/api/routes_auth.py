@@ -1,0 +1,26 @@
+"""Logging in and out: a login and password buy a bearer token, logout revokes it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response, status
+
+from backend.api.deps import PortalDep, TokenDep
+from backend.contract import LoginRequest, LoginResult
+from backend.domain import accounts
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+
+
+@router.post("/login", response_model=LoginResult)
+def login(body: LoginRequest, request: Request, portal: PortalDep) -> LoginResult:
+    ip = request.client.host if request.client else "unknown"
+    client = request.headers.get("user-agent", "")
+    return accounts.authenticate(portal, body.login, body.password, ip, client)
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+def logout(portal: PortalDep, token: TokenDep) -> Response:
+    # Only a live token can be revoked; an unknown or expired one answers 401 like any route.
+    accounts.customer_for_token(portal, token)
+    accounts.revoke_token(portal, token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,141 @@
+"""Invoices and paying them. Thin adapters: every rule lives in backend.domain.
+
+Every route is scoped to the customer of the bearer token; the domain answers NotFound for
+an id that belongs to someone else, exactly as for one that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Header, Query, Response, status
+from pydantic import BaseModel, ConfigDict
+
+from backend.api.deps import ACTOR, CustomerDep, PortalDep
+from backend.contract import (
+    Document,
+    InvalidInput,
+    InvoiceDetail,
+    InvoiceFilter,
+    InvoiceQuery,
+    InvoiceRow,
+    Page,
+    PayLink,
+    PaymentMethod,
+    PaymentMethodCode,
+    PaymentOutcome,
+)
+from backend.domain import documents, invoices, payments
+
+router = APIRouter(prefix="/api/v1", tags=["invoices"])
+
+
+class PayBody(BaseModel):
+    """Body of a pay request; the idempotency key travels in the ``Idempotency-Key`` header."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    method: PaymentMethodCode
+
+
+def _invoice_query(
+    status_: Annotated[InvoiceFilter, Query(alias="status")] = InvoiceFilter.UNPAID,
+    order_id: Annotated[int | None, Query()] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> InvoiceQuery:
+    # Declared parameter by parameter (not as a query model) so each shows in the OpenAPI
+    # schema and an unknown parameter is ignored rather than refused.
+    return InvoiceQuery(status=status_, order_id=order_id, page=page, page_size=page_size)
+
+
+QueryDep = Annotated[InvoiceQuery, Depends(_invoice_query)]
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with a plain ASCII name plus the exact name per RFC 6266 / RFC 5987."""
+    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def document_response(document: Document) -> Response:
+    return Response(
+        content=document.content,
+        media_type=document.media_type,
+        headers={"Content-Disposition": content_disposition(document.filename)},
+    )
+
+
+def _file(media_type: str) -> dict:
+    return {200: {"content": {media_type: {}}, "description": "The file, as an attachment."}}
+
+
+@router.get("/invoices", response_model=Page[InvoiceRow])
+def list_invoices(portal: PortalDep, customer_id: CustomerDep, query: QueryDep) -> Page[InvoiceRow]:
+    return invoices.list_invoices(portal, customer_id, query)
+
+
+# Declared before /invoices/{invoice_id} so "export.csv" is never taken for an id.
+@router.get("/invoices/export.csv", response_class=Response, responses=_file("text/csv"))
+def export_invoices_csv(portal: PortalDep, customer_id: CustomerDep, query: QueryDep) -> Response:
+    return document_response(invoices.export_invoices_csv(portal, customer_id, query))
+
+
+@router.get("/invoices/{invoice_id}", response_model=InvoiceDetail)
+def get_invoice(invoice_id: int, portal: PortalDep, customer_id: CustomerDep) -> InvoiceDetail:
+    return invoices.get_invoice(portal, customer_id, invoice_id)
+
+
+@router.delete("/invoices/{invoice_id}", response_model=InvoiceDetail)
+def delete_invoice(invoice_id: int, portal: PortalDep, customer_id: CustomerDep) -> InvoiceDetail:
+    return invoices.delete_invoice(portal, customer_id, invoice_id, ACTOR)
+
+
+@router.get("/payment-methods", response_model=list[PaymentMethod])
+def payment_methods(portal: PortalDep, customer_id: CustomerDep) -> list[PaymentMethod]:
+    return payments.offered_methods(portal)
+
+
+@router.post(
+    "/invoices/{invoice_id}/payments",
+    response_model=PaymentOutcome,
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"model": PaymentOutcome, "description": "A replay of an earlier request."}},
+)
+def pay_invoice(
+    invoice_id: int,
+    body: PayBody,
+    response: Response,
+    portal: PortalDep,
+    customer_id: CustomerDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="16 to 64 letters, digits, '-' or '_', unique per pay request "
+            "(a UUID fits); a repeated key replays the first answer instead of paying again.",
+        ),
+    ] = None,
+) -> PaymentOutcome:
+    if idempotency_key is None:
+        raise InvalidInput("the Idempotency-Key header is required for a pay request")
+    outcome = payments.pay_invoice(portal, customer_id, invoice_id, body.method, idempotency_key, ACTOR)
+    if outcome.replayed:
+        response.status_code = status.HTTP_200_OK
+    return outcome
+
+
+@router.post("/invoices/{invoice_id}/pay-link", response_model=PayLink, status_code=status.HTTP_201_CREATED)
+def create_pay_link(invoice_id: int, portal: PortalDep, customer_id: CustomerDep) -> PayLink:
+    return invoices.create_pay_link(portal, customer_id, invoice_id, ACTOR)
+
+
+@router.get("/invoices/{invoice_id}/document", response_class=Response, responses=_file("application/pdf"))
+def invoice_document(invoice_id: int, portal: PortalDep, customer_id: CustomerDep) -> Response:
+    return document_response(documents.invoice_pdf(portal, customer_id, invoice_id))
+
+
+@router.get("/invoices/{invoice_id}/quote", response_class=Response, responses=_file("application/pdf"))
+def quote_document(invoice_id: int, portal: PortalDep, customer_id: CustomerDep) -> Response:
+    return document_response(documents.quote_pdf(portal, customer_id, invoice_id))

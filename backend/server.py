@@ -1,0 +1,198 @@
+"""``hostui-server``: serve the portal over HTTP, or book an incoming bank transfer.
+
+    hostui-server [serve] [--host 127.0.0.1] [--port 8080] [--database URL]
+                          [--public-url URL] [--seed-demo]
+    hostui-server book-transfer --reference NH-000123 --amount 12.34 --currency EUR
+                                [--database URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from decimal import Decimal, InvalidOperation
+
+EXIT_USAGE = 2
+EXIT_DATABASE = 2
+EXIT_REFUSED = 1
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown as given minus nothing secret
+        return "<unparsable URL>"
+
+
+def _reason(exc: BaseException) -> str:
+    """The root cause in one line (a driver's message, without SQLAlchemy's SQL and links)."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        exc = exc.orig
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _fail(database_url: str, reason: str) -> None:
+    print(f"hostui-server: cannot open the database {_redacted(database_url)}: {reason}", file=sys.stderr)
+    raise SystemExit(EXIT_DATABASE)
+
+
+def _open(database_url: str, public_url: str | None = None, *, must_exist: bool = False):  # noqa: ANN202
+    """The portal on ``database_url``, or exit with one line on stderr when it cannot open.
+
+    ``must_exist``: refuse a SQLite file that is not there (instead of creating an empty one).
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from backend.portal import open_portal
+    from backend.settings import Settings
+
+    if must_exist:
+        try:
+            parsed = make_url(database_url)
+        except SQLAlchemyError:
+            parsed = None
+        if (
+            parsed is not None
+            and parsed.get_backend_name() == "sqlite"
+            and parsed.database not in (None, "", ":memory:")
+            and not os.path.exists(parsed.database)
+        ):
+            _fail(database_url, "no such file")
+    kwargs = {"database_url": database_url}
+    if public_url:
+        kwargs["public_url"] = public_url
+    try:
+        return open_portal(Settings(**kwargs))
+    except (SQLAlchemyError, ValueError, OSError, ImportError) as exc:
+        _fail(database_url, _reason(exc))
+
+
+def _amount(value: str) -> Decimal:
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not an amount: {value!r}") from None
+    if not amount.is_finite() or amount <= 0:
+        raise argparse.ArgumentTypeError(f"not a positive amount: {value!r}")
+    return amount
+
+
+def _add_database(parser: argparse.ArgumentParser) -> None:
+    from backend.settings import default_database_url
+
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        default=default_database_url(),
+        help="sqlite:///path or postgresql+psycopg://user:password@host/db "
+        "(default: the demo database in the data directory)",
+    )
+
+
+def _serve_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hostui-server",
+        description="Serve the hosting customer portal over HTTP (the API hostui talks to, "
+        "plus the pay-link pages and the test card gateway). "
+        "Other command: 'hostui-server book-transfer --help'.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
+    _add_database(parser)
+    parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="base URL of pay links and card checkouts "
+        "(default: $HOSTUI_PUBLIC_URL, else http://HOST:PORT)",
+    )
+    parser.add_argument(
+        "--seed-demo", action="store_true", help="create the demo customers and data if the database has none"
+    )
+    return parser
+
+
+def _book_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hostui-server book-transfer",
+        description="Book an incoming bank transfer against the invoice it quotes (for the provider's staff).",
+    )
+    parser.add_argument("--reference", required=True, help="the invoice number the payer quoted, e.g. NH-000123")
+    parser.add_argument("--amount", required=True, type=_amount, help="amount received, e.g. 119.00")
+    parser.add_argument("--currency", required=True, help="ISO currency code, e.g. EUR")
+    _add_database(parser)
+    return parser
+
+
+def _public_url(args: argparse.Namespace) -> str:
+    if args.public_url:
+        return args.public_url.rstrip("/")
+    if os.environ.get("HOSTUI_PUBLIC_URL"):
+        return os.environ["HOSTUI_PUBLIC_URL"].rstrip("/")
+    host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{args.port}"
+
+
+def serve(args: argparse.Namespace) -> int:
+    portal = _open(args.database, _public_url(args))  # first: a bad database fails fast
+    try:
+        import uvicorn
+
+        from backend.api.app import create_app
+
+        if args.seed_demo:
+            from backend import demo
+
+            demo.ensure_demo(portal)
+        print(
+            f"hostui-server: serving {_redacted(args.database)} on http://{args.host}:{args.port} "
+            f"(public URL {portal.settings.public_url})",
+            file=sys.stderr,
+        )
+        uvicorn.run(create_app(portal), host=args.host, port=args.port, log_level="info")
+    finally:
+        portal.dispose()
+    return 0
+
+
+def book_transfer(args: argparse.Namespace) -> int:
+    from backend.contract import ServiceError
+    from backend.domain import payments
+    from backend.money import CurrencyError, format_money
+
+    currency = args.currency.strip().upper()
+    portal = _open(args.database, must_exist=True)
+    try:
+        try:
+            record = payments.book_bank_transfer(portal, args.reference.strip(), args.amount, currency)
+        except (ServiceError, CurrencyError) as exc:
+            print(f"hostui-server: transfer not booked: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
+    finally:
+        portal.dispose()
+    print(
+        f"booked: {format_money(record.amount, record.currency)} for invoice {record.reference} "
+        f"(payment {record.id}, {record.status.value})"
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "book-transfer":
+        return book_transfer(_book_parser().parse_args(argv[1:]))
+    if argv and argv[0] == "serve":
+        argv = argv[1:]
+    return serve(_serve_parser().parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,290 @@
+"""RemoteService: the portal over HTTP, against ``hostui-server``.
+
+Behaves exactly like LocalService: the same contract models come back, and the server's
+``{"error": code, "detail": message}`` bodies turn back into the same ServiceError
+subclasses. Anything that is not the contract (no answer, a proxy's HTML page, garbage)
+becomes ServiceUnavailable with a message that names the URL.
+
+Imports only httpx and backend.contract (pure pydantic), so remote mode never loads
+SQLAlchemy or the domain core.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import ssl
+from typing import Any
+from urllib.parse import unquote
+
+import httpx
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from backend.contract import (
+    AccountSummary,
+    AuthenticationFailed,
+    Document,
+    InvalidInput,
+    InvoiceDetail,
+    InvoiceQuery,
+    InvoiceRow,
+    LoginRequest,
+    LoginResult,
+    Page,
+    PayLink,
+    PaymentMethod,
+    PaymentMethodCode,
+    PaymentOutcome,
+    ServiceError,
+    ServiceUnavailable,
+    error_for_code,
+)
+
+__all__ = ["RemoteService", "login", "DEFAULT_TIMEOUT", "USER_AGENT"]
+
+DEFAULT_TIMEOUT = 10.0
+USER_AGENT = "hostui"
+API = "/api/v1"
+
+_PAYMENT_METHODS = TypeAdapter(list[PaymentMethod])
+_INVOICE_PAGE = Page[InvoiceRow]
+# What may travel in an HTTP header at all; the server judges everything else about the key.
+_HEADER_SAFE = re.compile(r"^[\x21-\x7e]*$")
+
+
+def _normalize(base_url: str) -> str:
+    base_url = base_url.strip().rstrip("/")
+    if not re.match(r"^https?://", base_url, re.IGNORECASE):
+        raise InvalidInput(f"not a server URL: {base_url!r} (it should start with http:// or https://)")
+    return base_url
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    while exc is not None and exc not in chain:
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return chain
+
+
+def _connect_failure(exc: httpx.HTTPError) -> str:
+    """Why a connection failed, in a few words (the root OSError, not httpx's summary)."""
+    for cause in _causes(exc):
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, socket.gaierror):
+            return "host name not found"
+    for cause in _causes(exc):
+        if isinstance(cause, ssl.SSLError):
+            return f"TLS failed ({cause.reason or cause})"
+        if isinstance(cause, OSError) and cause.strerror:
+            return cause.strerror.lower()
+    return str(exc) or type(exc).__name__
+
+
+def _unreachable(base_url: str, exc: httpx.HTTPError, timeout: float) -> ServiceUnavailable:
+    if isinstance(exc, httpx.TimeoutException):
+        why = f"no connection within {timeout:g} s" if isinstance(exc, httpx.ConnectTimeout) else (
+            f"no answer within {timeout:g} s"
+        )
+        return ServiceUnavailable(f"cannot reach {base_url}: {why} — is hostui-server running there?")
+    if isinstance(exc, httpx.ConnectError):
+        return ServiceUnavailable(
+            f"cannot reach {base_url}: {_connect_failure(exc)} — is hostui-server running?"
+        )
+    if isinstance(exc, httpx.TransportError):
+        return ServiceUnavailable(f"cannot reach {base_url}: {str(exc) or type(exc).__name__}")
+    return ServiceUnavailable(f"cannot talk to {base_url}: {str(exc) or type(exc).__name__}")
+
+
+def _error_from(base_url: str, response: httpx.Response) -> ServiceError:
+    """The ServiceError a non-2xx answer stands for, or ServiceUnavailable if not ours."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("error"), str):
+        detail = body.get("detail")
+        return error_for_code(body["error"], detail if isinstance(detail, str) else body["error"])
+    status = f"HTTP {response.status_code} {response.reason_phrase}".strip()
+    if response.status_code >= 500:
+        return ServiceUnavailable(f"{base_url} failed with {status}; try again later")
+    return ServiceUnavailable(f"{base_url} answered {status}, which is not the portal API — is the URL right?")
+
+
+def _parse(base_url: str, response: httpx.Response, parse: Any) -> Any:
+    try:
+        return parse(response.content)
+    except (ValidationError, ValueError) as exc:
+        raise ServiceUnavailable(
+            f"{base_url} gave an unexpected answer to {response.request.method} "
+            f"{response.request.url.path} — is it a hostui-server of the same version?"
+        ) from exc
+
+
+def _filename(response: httpx.Response, fallback: str) -> str:
+    header = response.headers.get("content-disposition", "")
+    extended = re.search(r"filename\*\s*=\s*([^']*)'[^']*'([^;\s]+)", header, re.IGNORECASE)
+    if extended:
+        try:
+            return unquote(extended.group(2), encoding=extended.group(1) or "utf-8", errors="strict")
+        except (LookupError, UnicodeDecodeError):
+            pass
+    plain = re.search(r'filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))', header, re.IGNORECASE)
+    if plain:
+        name = plain.group(1) if plain.group(1) is not None else plain.group(2)
+        return re.sub(r"\\(.)", r"\1", name)
+    return fallback
+
+
+def _query_params(query: InvoiceQuery) -> dict[str, str | int]:
+    params: dict[str, str | int] = {
+        "status": query.status.value,
+        "page": query.page,
+        "page_size": query.page_size,
+    }
+    if query.order_id is not None:
+        params["order_id"] = query.order_id
+    return params
+
+
+async def _send(
+    client: httpx.AsyncClient, base_url: str, timeout: float, method: str, path: str, **kwargs: Any
+) -> httpx.Response:
+    try:
+        response = await client.request(method, path, **kwargs)
+    except httpx.HTTPError as exc:
+        raise _unreachable(base_url, exc, timeout) from exc
+    if response.is_success:
+        return response
+    raise _error_from(base_url, response)
+
+
+def _client(base_url: str, timeout: float, token: str | None = None) -> httpx.AsyncClient:
+    headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return httpx.AsyncClient(base_url=base_url, headers=headers, timeout=timeout, follow_redirects=False)
+
+
+async def login(base_url: str, login: str, password: str, *, timeout: float = DEFAULT_TIMEOUT) -> LoginResult:
+    """Log in to the server at ``base_url``; raises AuthenticationFailed on a wrong password."""
+    base_url = _normalize(base_url)
+    try:
+        body = LoginRequest(login=login, password=password)
+    except ValidationError:
+        raise AuthenticationFailed("wrong user name or password") from None
+    async with _client(base_url, timeout) as client:
+        response = await _send(
+            client, base_url, timeout, "POST", f"{API}/auth/login", json=body.model_dump(mode="json")
+        )
+        return _parse(base_url, response, LoginResult.model_validate_json)
+
+
+class RemoteService:
+    """PortalService over HTTP, for one logged-in customer (``token``)."""
+
+    def __init__(self, base_url: str, token: str | None, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self._base_url = _normalize(base_url)
+        self._timeout = timeout
+        self._token = token
+        self._client = _client(self._base_url, timeout, token)
+
+    @classmethod
+    async def logged_in(
+        cls, base_url: str, login_name: str, password: str, *, timeout: float = DEFAULT_TIMEOUT
+    ) -> RemoteService:
+        """Log in and return a service for that customer (the token is ``service.token``)."""
+        result = await login(base_url, login_name, password, timeout=timeout)
+        return cls(base_url, result.token, timeout=timeout)
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    @property
+    def token(self) -> str | None:
+        return self._token
+
+    # -- plumbing
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        if not self._token:
+            raise AuthenticationFailed("not logged in: log in to this server first")
+        return await _send(self._client, self._base_url, self._timeout, method, path, **kwargs)
+
+    async def _model(self, model: type[BaseModel], method: str, path: str, **kwargs: Any) -> Any:
+        response = await self._request(method, path, **kwargs)
+        return _parse(self._base_url, response, model.model_validate_json)
+
+    async def _document(self, path: str, fallback_name: str, **kwargs: Any) -> Document:
+        response = await self._request("GET", path, **kwargs)
+        media_type = response.headers.get("content-type", "application/octet-stream").split(";")[0].strip()
+        if media_type == "application/json":
+            # A file route never answers JSON on success: something else is on that URL.
+            raise ServiceUnavailable(f"{self._base_url} gave an unexpected answer to GET {path}")
+        return Document(
+            filename=_filename(response, fallback_name), media_type=media_type, content=response.content
+        )
+
+    @staticmethod
+    def _invoice_path(invoice_id: int, suffix: str = "") -> str:
+        return f"{API}/invoices/{int(invoice_id)}{suffix}"
+
+    # -- PortalService
+
+    async def account(self) -> AccountSummary:
+        return await self._model(AccountSummary, "GET", f"{API}/account")
+
+    async def list_invoices(self, query: InvoiceQuery) -> Page[InvoiceRow]:
+        return await self._model(_INVOICE_PAGE, "GET", f"{API}/invoices", params=_query_params(query))
+
+    async def get_invoice(self, invoice_id: int) -> InvoiceDetail:
+        return await self._model(InvoiceDetail, "GET", self._invoice_path(invoice_id))
+
+    async def payment_methods(self) -> list[PaymentMethod]:
+        response = await self._request("GET", f"{API}/payment-methods")
+        return _parse(self._base_url, response, _PAYMENT_METHODS.validate_json)
+
+    async def pay_invoice(
+        self, invoice_id: int, method: PaymentMethodCode, idempotency_key: str
+    ) -> PaymentOutcome:
+        if not _HEADER_SAFE.fullmatch(idempotency_key):
+            raise InvalidInput("malformed idempotency key: use 16 to 64 letters, digits, '-' or '_'")
+        return await self._model(
+            PaymentOutcome,
+            "POST",
+            self._invoice_path(invoice_id, "/payments"),
+            json={"method": PaymentMethodCode(method).value},
+            headers={"Idempotency-Key": idempotency_key},
+        )
+
+    async def delete_invoice(self, invoice_id: int) -> InvoiceDetail:
+        return await self._model(InvoiceDetail, "DELETE", self._invoice_path(invoice_id))
+
+    async def create_pay_link(self, invoice_id: int) -> PayLink:
+        return await self._model(PayLink, "POST", self._invoice_path(invoice_id, "/pay-link"))
+
+    async def invoice_document(self, invoice_id: int) -> Document:
+        return await self._document(self._invoice_path(invoice_id, "/document"), f"invoice-{invoice_id}.pdf")
+
+    async def quote_document(self, invoice_id: int) -> Document:
+        return await self._document(self._invoice_path(invoice_id, "/quote"), f"quote-{invoice_id}.pdf")
+
+    async def export_invoices_csv(self, query: InvoiceQuery) -> Document:
+        return await self._document(
+            f"{API}/invoices/export.csv", f"invoices-{query.status.value}.csv", params=_query_params(query)
+        )
+
+    async def logout(self) -> None:
+        """Revoke the token on the server. Already logged out (or expired) counts as done."""
+        if self._token:
+            try:
+                await self._request("POST", f"{API}/auth/logout")
+            except AuthenticationFailed:
+                pass
+            self._token = None
+            self._client.headers.pop("Authorization", None)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
