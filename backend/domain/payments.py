@@ -8,7 +8,6 @@ instead of charging again.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from decimal import Decimal
 
@@ -29,16 +28,14 @@ from backend.contract import (
     PaymentRecord,
     PaymentStatus,
 )
-from backend.contract.models import is_valid_idempotency_key
 from backend.db import read_session, write_session
-from backend.domain import audit
+from backend.domain import audit, idempotency
 from backend.domain.card_gateway import gateway_for
 from backend.domain.invoices import owned_invoice, payment_record
 from backend.domain.pay_links import invoice_for_token, invoice_id_for_any_token, revoke_pay_links
 from backend.models import (
     BalanceEntry,
     Customer,
-    IdempotencyRecord,
     Invoice,
     Payment,
     PaymentMethod,
@@ -66,23 +63,6 @@ def _method(session: Session, code: PaymentMethodCode) -> PaymentMethod:
     if method is None:
         raise InvalidInput(f"payment method {code.value!r} is not offered")
     return method
-
-
-def _fingerprint(operation: str, *parts: object) -> str:
-    return hashlib.sha256(":".join([operation, *map(str, parts)]).encode()).hexdigest()
-
-
-def _replay(session: Session, customer_id: int, key: str, fingerprint: str) -> PaymentOutcome | None:
-    record = session.exec(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.customer_id == customer_id, IdempotencyRecord.key == key
-        )
-    ).first()
-    if record is None:
-        return None
-    if record.fingerprint != fingerprint:
-        raise InvalidInput("this idempotency key was already used for a different request")
-    return PaymentOutcome.model_validate_json(record.result_json).model_copy(update={"replayed": True})
 
 
 def _complete(session: Session, invoice: Invoice, payment: Payment, now: datetime, actor: str) -> None:
@@ -196,17 +176,12 @@ def _pay_locked(
 def _pay_idempotently(
     portal: Portal, session: Session, invoice: Invoice, code: PaymentMethodCode, key: str, actor: str
 ) -> PaymentOutcome:
-    fingerprint = _fingerprint("pay", invoice.id, code.value)
-    replay = _replay(session, invoice.customer_id, key, fingerprint)
-    if replay is not None:
-        return replay
+    request = idempotency.fingerprint("pay", invoice.id, code.value)
+    replayed = idempotency.replay(session, invoice.customer_id, key, request, PaymentOutcome)
+    if replayed is not None:
+        return replayed.model_copy(update={"replayed": True})
     outcome = _pay_locked(portal, session, invoice, code, actor)
-    session.add(
-        IdempotencyRecord(
-            customer_id=invoice.customer_id, key=key, operation="pay", fingerprint=fingerprint,
-            result_json=outcome.model_dump_json(), created_at=portal.now(),
-        )
-    )
+    idempotency.remember(session, invoice.customer_id, key, "pay", request, outcome, portal.now())
     try:
         session.flush()
     except IntegrityError:
@@ -217,15 +192,10 @@ def _pay_idempotently(
     return outcome
 
 
-def _check_key(key: str) -> None:
-    if not is_valid_idempotency_key(key):
-        raise InvalidInput("malformed idempotency key: use 16 to 64 letters, digits, '-' or '_'")
-
-
 def pay_invoice(
     portal: Portal, customer_id: int, invoice_id: int, code: PaymentMethodCode, idempotency_key: str, actor: str
 ) -> PaymentOutcome:
-    _check_key(idempotency_key)
+    idempotency.check_key(idempotency_key)
     with write_session(portal.engine) as session:
         invoice = owned_invoice(session, customer_id, invoice_id, lock=True)
         return _pay_idempotently(portal, session, invoice, code, idempotency_key, actor)
@@ -234,7 +204,7 @@ def pay_invoice(
 def pay_invoice_by_link(
     portal: Portal, token: str, code: PaymentMethodCode, idempotency_key: str
 ) -> PaymentOutcome:
-    _check_key(idempotency_key)
+    idempotency.check_key(idempotency_key)
     with write_session(portal.engine) as session:
         try:
             invoice = invoice_for_token(session, token, portal.now(), lock=True)
@@ -256,7 +226,10 @@ def _replay_for_dead_link(
     if invoice is None:
         return None
     try:
-        return _replay(session, invoice.customer_id, key, _fingerprint("pay", invoice.id, code.value))
+        replayed = idempotency.replay(
+            session, invoice.customer_id, key, idempotency.fingerprint("pay", invoice.id, code.value), PaymentOutcome
+        )
+        return replayed.model_copy(update={"replayed": True}) if replayed else None
     except InvalidInput:
         return None  # the key was used for something else: the link is simply dead
 
