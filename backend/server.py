@@ -151,7 +151,7 @@ def serve(args: argparse.Namespace) -> int:
         if args.seed_demo:
             from backend import demo
 
-            demo.ensure_demo(portal)
+            demo.ensure_demo(portal, now=portal.now())  # demo dates around today, as in the TUI
         print(
             f"hostui-server: serving {_redacted(args.database)} on http://{args.host}:{args.port} "
             f"(public URL {portal.settings.public_url})",
