@@ -14,6 +14,7 @@ None), ``current_query()`` the filter/page on screen, ``reload()`` fetches the p
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 from typing import ClassVar
 
 from rich.text import Text
@@ -26,6 +27,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Static, Tab, Tabs
 
 from backend.contract import InvoiceFilter, InvoiceQuery, InvoiceRow, InvoiceStatus, Page
+from hostui.invoice_actions import InvoiceActions
 from hostui.screens import SectionScreen
 from hostui.widgets import AccountBar, KeyBar, StatusLine, day, method_label, money
 
@@ -460,28 +462,37 @@ class InvoicesScreen(SectionScreen):
                 return None
         return True
 
-    # -- invoice actions: built in hostui/screens/invoice_*.py (placeholders until then)
+    # -- invoice actions: the dialogs and their workers live in hostui/invoice_actions.py
+
+    @cached_property
+    def _actions(self) -> InvoiceActions:
+        return InvoiceActions.for_list(self)
+
+    def _on_selected(self, action: str) -> None:
+        invoice = self.selected_invoice()
+        if invoice is not None:
+            self._actions.run(action, invoice)
 
     def action_view(self) -> None:
-        self.notify("Viewing an invoice comes next", severity="warning")
+        self._on_selected("view")
 
     def action_actions(self) -> None:
-        self.notify("The actions menu comes next", severity="warning")
+        self._on_selected("menu")
 
     def action_pay(self) -> None:
-        self.notify("Paying an invoice comes next", severity="warning")
+        self._on_selected("pay")
 
     def action_delete(self) -> None:
-        self.notify("Deleting an invoice comes next", severity="warning")
+        self._on_selected("delete")
 
     def action_copy_link(self) -> None:
-        self.notify("Copying the pay link comes next", severity="warning")
+        self._on_selected("copy_pay_link")
 
     def action_request_quote(self) -> None:
-        self.notify("Requesting a quote comes next", severity="warning")
+        self._on_selected("request_quote")
 
     def action_download_pdf(self) -> None:
-        self.notify("Downloading the invoice PDF comes next", severity="warning")
+        self._on_selected("download")
 
     def action_export_csv(self) -> None:
-        self.notify("Exporting the list as CSV comes next", severity="warning")
+        self._actions.export_csv(self.current_query())

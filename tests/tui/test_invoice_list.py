@@ -258,39 +258,45 @@ async def test_ctrl_r_reloads(make_app, demo_service) -> None:
         assert "4 invoices · unpaid" in screen_text(app)
 
 
-async def test_action_keys_are_wired_and_follow_the_selection(make_app) -> None:
+async def test_action_keys_open_their_dialogs_for_the_selected_invoice(make_app) -> None:
+    from hostui.screens.confirm import ConfirmScreen
+    from hostui.screens.invoice_menu import InvoiceMenuScreen
+    from hostui.screens.invoice_view import InvoiceViewScreen
+    from hostui.screens.pay_link import PayLinkScreen
+    from hostui.screens.payment import PaymentMethodScreen
+    from hostui.screens.save_file import SaveFileScreen
+
     app = make_app()
-    notified: list[str] = []
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = _screen(app)
-        original = screen.notify
-        screen.notify = lambda message, **kwargs: notified.append(str(message)) or original(message, **kwargs)  # type: ignore[method-assign]
-        await pilot.press("p")
-        await pilot.pause()
-        assert notified == ["Paying an invoice comes next"]
-        await pilot.press("enter")
-        await pilot.pause()
-        assert notified[-1] == "Viewing an invoice comes next"
-        for key, expected in (("a", "actions menu"), ("x", "Deleting"), ("c", "pay link"),
-                              ("r", "quote"), ("e", "CSV")):
+        await pilot.press("down")
+        selected = screen.selected_invoice()
+        for key, dialog in (("enter", InvoiceViewScreen), ("a", InvoiceMenuScreen), ("p", PaymentMethodScreen),
+                            ("x", ConfirmScreen), ("c", PayLinkScreen), ("r", SaveFileScreen),
+                            ("e", SaveFileScreen)):
             await pilot.press(key)
-            await pilot.pause()
-            assert expected in notified[-1]
+            await settle(pilot)
+            assert isinstance(app.screen, dialog), key
+            if key != "e":
+                assert selected.number in screen_text(app), key
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is screen
         # w (download the PDF) only works on paid invoices: dimmed here, does nothing.
-        count = len(notified)
         await pilot.press("w")
-        await pilot.pause()
-        assert len(notified) == count
+        await settle(pilot)
+        assert app.screen is screen
         await pilot.press("f")  # paid
         await settle(pilot)
         await pilot.press("w")
-        await pilot.pause()
-        assert notified[-1] == "Downloading the invoice PDF comes next"
-        count = len(notified)
+        await settle(pilot)
+        assert isinstance(app.screen, SaveFileScreen)
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("p", "x")  # not on a paid invoice
-        await pilot.pause()
-        assert len(notified) == count
+        await settle(pilot)
+        assert app.screen is screen
 
 
 async def test_overdue_invoices_are_marked(make_app, demo_service) -> None:
