@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -166,11 +167,14 @@ class HostUIApp(App[None]):
         connector: Connector | None = None,
         clock: Callable[[], datetime] | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
+        download_dir: Path | None = None,
     ) -> None:
+        """``download_dir``: where save dialogs suggest saving (platformdirs' downloads if None)."""
         if (service is None) == (connector is None):
             raise TypeError("HostUIApp needs exactly one of service= or connector=")
         super().__init__()
         self._service: PortalService | None = service
+        self.download_dir = download_dir
         self._connector = connector
         self._owns_service = False
         self._clock = clock

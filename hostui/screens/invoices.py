@@ -465,13 +465,13 @@ class InvoicesScreen(SectionScreen):
     # -- invoice actions: the dialogs and their workers live in hostui/invoice_actions.py
 
     @cached_property
-    def _actions(self) -> InvoiceActions:
-        return InvoiceActions.for_list(self)
+    def invoice_actions(self) -> InvoiceActions:
+        return InvoiceActions.for_list(self, download_dir=self.app.download_dir)
 
     def _on_selected(self, action: str) -> None:
         invoice = self.selected_invoice()
         if invoice is not None:
-            self._actions.run(action, invoice)
+            self.invoice_actions.run(action, invoice)
 
     def action_view(self) -> None:
         self._on_selected("view")
@@ -495,4 +495,4 @@ class InvoicesScreen(SectionScreen):
         self._on_selected("download")
 
     def action_export_csv(self) -> None:
-        self._actions.export_csv(self.current_query())
+        self.invoice_actions.export_csv(self.current_query())

@@ -46,7 +46,6 @@ from textual.widgets.option_list import Option
 from backend.contract import (
     AccountSummary,
     InsufficientFunds,
-    InvoiceDetail,
     InvoiceRow,
     InvoiceStatus,
     PaymentMethod,

@@ -33,6 +33,7 @@ from backend.contract import (
     PortalService,
     ServiceUnavailable,
 )
+from hostui.app import HostUIApp
 from hostui.invoice_actions import InvoiceActions
 from hostui.screens.confirm import ConfirmScreen
 from hostui.screens.invoice_menu import InvoiceMenuScreen
@@ -712,59 +713,8 @@ def test_snapshot_payment_bound_to_a_method(snap_compare, demo_service) -> None:
 # --- wired into the real app and its invoice list ----------------------------------------------------------
 
 
-class WiredInvoicesScreen(InvoicesScreen):
-    """The Invoices screen with its action keys calling InvoiceActions (what the lead wires)."""
-
-    _invoice_actions: InvoiceActions | None = None
-
-    @property
-    def invoice_actions(self) -> InvoiceActions:
-        if self._invoice_actions is None:
-            self._invoice_actions = InvoiceActions.for_list(self, download_dir=self.app.download_dir)
-        return self._invoice_actions
-
-    def _on_selected(self, name: str) -> None:
-        row = self.selected_invoice()
-        if row is not None:
-            getattr(self.invoice_actions, name)(row)
-
-    def action_view(self) -> None:
-        self._on_selected("view")
-
-    def action_actions(self) -> None:
-        self._on_selected("menu")
-
-    def action_pay(self) -> None:
-        self._on_selected("pay")
-
-    def action_delete(self) -> None:
-        self._on_selected("delete")
-
-    def action_copy_link(self) -> None:
-        self._on_selected("copy_pay_link")
-
-    def action_request_quote(self) -> None:
-        self._on_selected("request_quote")
-
-    def action_download_pdf(self) -> None:
-        self._on_selected("download")
-
-    def action_export_csv(self) -> None:
-        self.invoice_actions.export_csv(self.current_query())
-
-
-def _wired_app(service: PortalService, download_dir: Path):  # noqa: ANN202
-    from hostui.app import HostUIApp
-
-    import hostui.app
-
-    class WiredApp(HostUIApp):
-        CSS_PATH = str(Path(hostui.app.__file__).with_name("app.tcss"))  # relative to hostui/, not here
-        MODES = {**HostUIApp.MODES, "invoices": WiredInvoicesScreen}
-
-    app = WiredApp(service, clock=fixed_clock)
-    app.download_dir = download_dir
-    return app
+def _wired_app(service: PortalService, download_dir: Path) -> HostUIApp:
+    return HostUIApp(service, clock=fixed_clock, download_dir=download_dir)
 
 
 async def test_paying_from_the_list_refreshes_the_list_and_the_balance(demo_service, downloads) -> None:
@@ -772,7 +722,7 @@ async def test_paying_from_the_list_refreshes_the_list_and_the_balance(demo_serv
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
-        assert isinstance(screen, WiredInvoicesScreen)
+        assert isinstance(screen, InvoicesScreen)
         first = screen.selected_invoice()
         assert first is not None and first.number == "NH-000193"
         await pilot.press("a")
