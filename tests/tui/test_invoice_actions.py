@@ -688,26 +688,30 @@ def _settled(*keys: str) -> Callable:
     return run_before
 
 
-def test_snapshot_actions_menu(snap_compare, demo_service) -> None:
-    app = ActionsHarness(demo_service, _row_sync(demo_service, "NH-000193"))
+def test_snapshot_actions_menu(snap_compare, demo_service, tmp_path) -> None:
+    """The Actions menu over the list, for the newest unpaid invoice (NH-000193)."""
+    app = _wired_app(demo_service, tmp_path)
     assert snap_compare(app, terminal_size=SIZE, run_before=_settled("a"))
 
 
-def test_snapshot_view(snap_compare, demo_service) -> None:
-    app = ActionsHarness(demo_service, _row_sync(demo_service, "NH-000175"))
-    assert snap_compare(app, terminal_size=SIZE, run_before=_settled("enter"))
+def test_snapshot_view(snap_compare, demo_service, tmp_path) -> None:
+    """The newest paid invoice, viewed from the Paid filter."""
+    app = _wired_app(demo_service, tmp_path)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_settled("f", "enter"))
 
 
-def test_snapshot_payment_method_choice(snap_compare, demo_service) -> None:
-    app = ActionsHarness(demo_service, _row_sync(demo_service, "NH-000192"))
-    assert snap_compare(app, terminal_size=SIZE, run_before=_settled("p"))
+def test_snapshot_payment_method_choice(snap_compare, demo_service, tmp_path) -> None:
+    """p on NH-000192 (second row): the three methods and the current balance."""
+    app = _wired_app(demo_service, tmp_path)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_settled("down", "p"))
 
 
-def test_snapshot_payment_bound_to_a_method(snap_compare, demo_service) -> None:
+def test_snapshot_payment_bound_to_a_method(snap_compare, demo_service, tmp_path) -> None:
+    """p on NH-000188 after choosing bank transfer: only that method, and the spec's rule."""
     row = _row_sync(demo_service, "NH-000188")
     asyncio.run(demo_service.pay_invoice(row.id, PaymentMethodCode.BANK_TRANSFER, "snapshot-bound-0001"))
-    app = ActionsHarness(demo_service, row)
-    assert snap_compare(app, terminal_size=SIZE, run_before=_settled("p"))
+    app = _wired_app(demo_service, tmp_path)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_settled("down", "down", "down", "down", "p"))
 
 
 # --- wired into the real app and its invoice list ----------------------------------------------------------
