@@ -6,12 +6,10 @@ import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from backend.api.public_pages import router
 from backend.contract import InvoiceStatus, PaymentStatus
 from backend.db import read_session, write_session
 from backend.domain import invoices
@@ -37,12 +35,12 @@ def clock():
 
 
 @pytest.fixture
-def portal(tmp_path, clock):
+def portal(tmp_path, clock, server_url):
     portal = open_portal(
         Settings(
             database_url=f"sqlite:///{tmp_path / 'portal.sqlite3'}",
             secret_key_file=tmp_path / "secret.key",
-            public_url="http://testserver",
+            public_url=server_url,
         ),
         clock=clock,
     )
@@ -55,11 +53,9 @@ def portal(tmp_path, clock):
 
 
 @pytest.fixture
-def client(portal):
-    app = FastAPI()
-    app.include_router(router)
-    app.state.portal = portal
-    with TestClient(app, follow_redirects=False) as client:
+def client(live_server):
+    """Real HTTP against hostui-server's app under uvicorn, as a browser would talk to it."""
+    with httpx.Client(base_url=live_server, follow_redirects=False, timeout=10) as client:
         yield client
 
 
