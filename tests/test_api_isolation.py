@@ -19,7 +19,16 @@ from backend.api.app import create_app, flat_routes
 from backend.contract import InvoiceFilter, InvoiceQuery
 from backend.db import read_session
 from backend.domain import accounts, invoices
-from backend.models import ApiToken, AuditLog, BalanceEntry, IdempotencyRecord, Invoice, PayLink, Payment
+from backend.models import (
+    ApiToken,
+    AuditLog,
+    BalanceEntry,
+    IdempotencyRecord,
+    Invoice,
+    PayLink,
+    Payment,
+    ServiceOrder,
+)
 
 API = "/api/v1"
 PUBLIC_API_ROUTES = {("POST", f"{API}/auth/login")}
@@ -51,9 +60,15 @@ def demo_invoice_ids(portal, customer_id: int, make_invoice) -> list[int]:  # no
     return sorted(set(ids))
 
 
-# Where to find the demo customer's ids for each kind of path parameter. A route with a new
-# kind of id needs an entry here (and its own ids of the demo customer).
-ID_SOURCES = {"invoice_id": demo_invoice_ids}
+def demo_order_ids(portal, customer_id: int, make_invoice) -> list[int]:  # noqa: ANN001, ARG001
+    with read_session(portal.engine) as session:
+        return sorted(session.exec(select(ServiceOrder.id).where(ServiceOrder.customer_id == customer_id)))
+
+
+# Where to find the demo customer's ids for each kind of path parameter, and what a stranger is
+# told about one. A route with a new kind of id needs an entry here.
+ID_SOURCES = {"invoice_id": demo_invoice_ids, "order_id": demo_order_ids}
+NOT_FOUND_DETAIL = {"invoice_id": "invoice {} not found", "order_id": "order {} not found"}
 
 
 def request_for(method: str, path: str) -> dict:
@@ -61,6 +76,7 @@ def request_for(method: str, path: str) -> dict:
     kwargs: dict = {}
     if method == "POST" and path.endswith("/payments"):
         kwargs["json"] = {"method": "balance"}
+    if method == "POST" and path.endswith(("/payments", "/renewals")):
         kwargs["headers"] = {"Idempotency-Key": uuid.uuid4().hex}
     return kwargs
 
@@ -105,10 +121,11 @@ def test_other_customers_ids_are_not_found_and_change_nothing(
                 url = path.replace(f"{{{name}}}", str(value))
                 response = client.request(method, url, **request_for(method, path))
                 assert response.status_code == 404, (method, url, response.text)
-                assert response.json() == {"error": "not_found", "detail": f"invoice {value} not found"}, (method, url)
+                detail = NOT_FOUND_DETAIL[name].format(value)
+                assert response.json() == {"error": "not_found", "detail": detail}, (method, url)
                 checked += 1
-    assert len(ids["invoice_id"]) >= 4
-    assert checked == len(routes) * len(ids["invoice_id"])
+    assert len(ids["invoice_id"]) >= 4 and len(ids["order_id"]) >= 4
+    assert checked == sum(len(ids[PARAM.findall(path)[0]]) for _method, path in routes)
     assert snapshot(portal, demo_customer_id) == before
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
-from backend.api import public_pages, routes_account, routes_auth, routes_invoices
+from backend.api import public_pages, routes_account, routes_auth, routes_invoices, routes_orders
 from backend.contract import (
     AuthenticationFailed,
     Forbidden,
@@ -147,5 +147,6 @@ def create_app(portal: Portal) -> FastAPI:
     app.include_router(routes_auth.router)
     app.include_router(routes_account.router)
     app.include_router(routes_invoices.router)
+    app.include_router(routes_orders.router)
     app.include_router(public_pages.router)
     return app

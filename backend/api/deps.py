@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
-from backend.contract import AuthenticationFailed
+from backend.contract import AuthenticationFailed, InvalidInput
 from backend.domain import accounts
 from backend.portal import Portal
 
@@ -37,6 +37,23 @@ def current_customer(
     return accounts.customer_for_token(portal, token)
 
 
+def idempotency_key(
+    key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="16 to 64 letters, digits, '-' or '_', unique per request (a UUID fits); "
+            "a repeated key replays the first answer instead of acting again.",
+        ),
+    ] = None,
+) -> str:
+    """The key every money-moving request must carry (its format is the domain's to check)."""
+    if key is None:
+        raise InvalidInput("the Idempotency-Key header is required for this request")
+    return key
+
+
 PortalDep = Annotated[Portal, Depends(get_portal)]
 TokenDep = Annotated[str, Depends(bearer_token)]
 CustomerDep = Annotated[int, Depends(current_customer)]
+IdempotencyKeyDep = Annotated[str, Depends(idempotency_key)]

@@ -9,13 +9,12 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel, ConfigDict
 
-from backend.api.deps import ACTOR, CustomerDep, PortalDep
+from backend.api.deps import ACTOR, CustomerDep, IdempotencyKeyDep, PortalDep
 from backend.contract import (
     Document,
-    InvalidInput,
     InvoiceDetail,
     InvoiceFilter,
     InvoiceQuery,
@@ -109,17 +108,8 @@ def pay_invoice(
     response: Response,
     portal: PortalDep,
     customer_id: CustomerDep,
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            description="16 to 64 letters, digits, '-' or '_', unique per pay request "
-            "(a UUID fits); a repeated key replays the first answer instead of paying again.",
-        ),
-    ] = None,
+    idempotency_key: IdempotencyKeyDep,
 ) -> PaymentOutcome:
-    if idempotency_key is None:
-        raise InvalidInput("the Idempotency-Key header is required for a pay request")
     outcome = payments.pay_invoice(portal, customer_id, invoice_id, body.method, idempotency_key, ACTOR)
     if outcome.replayed:
         response.status_code = status.HTTP_200_OK

@@ -47,4 +47,9 @@ class PortalService(Protocol):
 
     async def export_invoices_csv(self, query: InvoiceQuery) -> Document: ...
 
+    # -- orders
+    async def renew_order(self, order_id: int, idempotency_key: str) -> InvoiceDetail:
+        """Issue the invoice for the order's next billing period (once per key)."""
+        ...
+
     async def aclose(self) -> None: ...

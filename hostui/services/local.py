@@ -23,7 +23,7 @@ from backend.contract import (
     PaymentMethodCode,
     PaymentOutcome,
 )
-from backend.domain import accounts, documents, invoices, payments
+from backend.domain import accounts, billing, documents, invoices, payments
 from backend.portal import Portal
 
 T = TypeVar("T")
@@ -76,6 +76,9 @@ class LocalService:
 
     async def export_invoices_csv(self, query: InvoiceQuery) -> Document:
         return await self._run(invoices.export_invoices_csv, self._customer_id, query)
+
+    async def renew_order(self, order_id: int, idempotency_key: str) -> InvoiceDetail:
+        return await self._run(billing.renew_order, self._customer_id, order_id, idempotency_key, ACTOR)
 
     async def aclose(self) -> None:
         await asyncio.to_thread(self._portal.dispose)

@@ -52,6 +52,12 @@ _INVOICE_PAGE = Page[InvoiceRow]
 _HEADER_SAFE = re.compile(r"^[\x21-\x7e]*$")
 
 
+def _idempotency_header(key: str) -> dict[str, str]:
+    if not _HEADER_SAFE.fullmatch(key):
+        raise InvalidInput("malformed idempotency key: use 16 to 64 letters, digits, '-' or '_'")
+    return {"Idempotency-Key": key}
+
+
 def _normalize(base_url: str) -> str:
     base_url = base_url.strip().rstrip("/")
     if not re.match(r"^https?://", base_url, re.IGNORECASE):
@@ -249,14 +255,20 @@ class RemoteService:
     async def pay_invoice(
         self, invoice_id: int, method: PaymentMethodCode, idempotency_key: str
     ) -> PaymentOutcome:
-        if not _HEADER_SAFE.fullmatch(idempotency_key):
-            raise InvalidInput("malformed idempotency key: use 16 to 64 letters, digits, '-' or '_'")
         return await self._model(
             PaymentOutcome,
             "POST",
             self._invoice_path(invoice_id, "/payments"),
             json={"method": PaymentMethodCode(method).value},
-            headers={"Idempotency-Key": idempotency_key},
+            headers=_idempotency_header(idempotency_key),
+        )
+
+    async def renew_order(self, order_id: int, idempotency_key: str) -> InvoiceDetail:
+        return await self._model(
+            InvoiceDetail,
+            "POST",
+            f"{API}/orders/{int(order_id)}/renewals",
+            headers=_idempotency_header(idempotency_key),
         )
 
     async def delete_invoice(self, invoice_id: int) -> InvoiceDetail:

@@ -120,7 +120,7 @@ def test_pay_needs_an_idempotency_key(client, unpaid):
     assert response.status_code == 422
     assert response.json() == {
         "error": "invalid_input",
-        "detail": "the Idempotency-Key header is required for a pay request",
+        "detail": "the Idempotency-Key header is required for this request",
     }
 
 
