@@ -15,6 +15,7 @@ and the account balance can refresh::
     actions.request_quote(row)   # SaveFileScreen with service.quote_document
     actions.download(row)        # SaveFileScreen with service.invoice_document
     actions.export_csv(query)    # SaveFileScreen with service.export_invoices_csv(query)
+    actions.renew_order(row)     # ConfirmScreen, then a new invoice for the order's next period
     actions.run("pay", row)      # any of the above by name (what the menu returns)
 
 Business rules stay in the service: the controller does not refuse anything itself (deleting
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from uuid import uuid4
 
 from textual.app import App
 from textual.dom import DOMNode
@@ -42,6 +44,7 @@ from hostui.screens.invoice_view import InvoiceViewScreen
 from hostui.screens.pay_link import PayLinkScreen
 from hostui.screens.payment import PaymentMethodScreen
 from hostui.screens.save_file import SaveFileScreen
+from hostui.widgets.formatting import day
 
 __all__ = ["InvoiceActions", "ACTION_NAMES"]
 
@@ -53,6 +56,7 @@ ACTION_NAMES = (
     "copy_pay_link",
     "request_quote",
     "download",
+    "renew_order",
 )
 
 
@@ -168,6 +172,40 @@ class InvoiceActions:
             self._report(error)
             return
         self.app.notify(f"Deleted invoice {detail.number}. It is listed under the Deleted filter.", markup=False)
+        self.changed()
+
+    def renew_order(self, row: InvoiceRow) -> None:
+        """Issue the invoice for the order's next period: after deleting an invoice bound to
+        one payment method, this is how the spec lets the customer pay another way."""
+        if row.order_id is None:
+            self.app.notify(f"Invoice {row.number} belongs to no order.", severity="warning", markup=False)
+            return
+        # One key per confirmed request: a retry of this request replays, never issues twice.
+        key = uuid4().hex
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run(self._renew(row, key), f"renew {row.order_number}")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Renew order {row.order_number}? A new unpaid invoice is issued for its next "
+                "billing period, payable with any method.",
+                title="Renew order",
+                yes="Renew",
+                no="Cancel",
+            ),
+            answered,
+        )
+
+    async def _renew(self, row: InvoiceRow, key: str) -> None:
+        try:
+            detail: InvoiceDetail = await self.service.renew_order(row.order_id, key)
+        except Exception as error:  # noqa: BLE001 - reported, never a traceback
+            self._report(error)
+            return
+        period = f" for {day(detail.period_start)} to {day(detail.period_end)}" if detail.period_start else ""
+        self.app.notify(f"Issued invoice {detail.number}{period}.", markup=False)
         self.changed()
 
     def copy_pay_link(self, row: InvoiceRow) -> None:

@@ -11,7 +11,6 @@ import re
 import uuid
 
 import httpx
-import pytest
 from fastapi.routing import APIRoute
 from sqlmodel import func, select
 

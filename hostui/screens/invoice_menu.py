@@ -1,14 +1,14 @@
 """The Actions sub-menu of one invoice (the spec's "Actions"): pick what to do with it.
 
-An ``OptionList`` of View, Request a quote, Pay, Delete invoice, Copy payment link and
-Download PDF, each with the key that does the same in the invoice list. Actions that make no
+An ``OptionList`` of View, Request a quote, Pay, Delete invoice, Copy payment link,
+Download PDF and Renew order, each with the key that does the same in the invoice list. Actions that make no
 sense for the invoice's status are shown disabled with the reason (pay/delete/link/quote only
 for unpaid invoices; download only for paid ones) — a hint for clarity, not a rule: the
 service still decides and explains when it refuses.
 
 ``enter`` (or the action's own key) picks; the screen dismisses with the action's name
 (``"view"``, ``"request_quote"``, ``"pay"``, ``"delete"``, ``"copy_pay_link"``,
-``"download"``), or None when closed with ``escape``.
+``"download"``, ``"renew_order"``), or None when closed with ``escape``.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ MENU_ITEMS: tuple[MenuItem, ...] = (
     MenuItem("delete", "Delete invoice", "x", "x"),
     MenuItem("copy_pay_link", "Copy payment link", "c", "c"),
     MenuItem("download", "Download PDF", "w", "w"),
+    MenuItem("renew_order", "Renew order", "n", "n"),
 )
 
 _FOR_UNPAID = frozenset({"request_quote", "pay", "delete", "copy_pay_link"})
@@ -59,6 +60,8 @@ def unavailable_reason(action: str, row: InvoiceRow) -> str | None:
         return "already paid" if row.status == InvoiceStatus.PAID else "invoice deleted"
     if action == "download" and row.status != InvoiceStatus.PAID:
         return "once paid" if row.status == InvoiceStatus.UNPAID else "invoice deleted"
+    if action == "renew_order" and row.order_id is None:
+        return "no order"
     return None
 
 

@@ -129,6 +129,7 @@ class InvoicesScreen(SectionScreen):
         Binding("r", "request_quote", "Quote"),
         Binding("w", "download_pdf", "PDF"),
         Binding("e", "export_csv", "CSV"),
+        Binding("n", "renew_order", "Renew"),
         Binding("ctrl+r", "reload", "Reload"),
     ]
 
@@ -440,7 +441,9 @@ class InvoicesScreen(SectionScreen):
 
     # -- which keys work on the selected invoice (dimmed in the footer otherwise)
 
-    _NEEDS_SELECTION = frozenset({"view", "actions", "pay", "delete", "copy_link", "request_quote", "download_pdf"})
+    _NEEDS_SELECTION = frozenset(
+        {"view", "actions", "pay", "delete", "copy_link", "request_quote", "download_pdf", "renew_order"}
+    )
     _NEEDS_UNPAID = frozenset({"pay", "delete", "copy_link", "request_quote"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -451,6 +454,8 @@ class InvoicesScreen(SectionScreen):
             if action in self._NEEDS_UNPAID and invoice.status != InvoiceStatus.UNPAID:
                 return None
             if action == "download_pdf" and invoice.status != InvoiceStatus.PAID:
+                return None
+            if action == "renew_order" and invoice.order_id is None:
                 return None
         if action == "export_csv" and (self._page is None or self._page.total == 0):
             return None
@@ -493,6 +498,9 @@ class InvoicesScreen(SectionScreen):
 
     def action_download_pdf(self) -> None:
         self._on_selected("download")
+
+    def action_renew_order(self) -> None:
+        self._on_selected("renew_order")
 
     def action_export_csv(self) -> None:
         self.invoice_actions.export_csv(self.current_query())

@@ -11,7 +11,7 @@ different method ("already used for a different request") — which is what prot
 customer when the first attempt did go through.
 
 An invoice bound to a method (one was chosen before) offers only that method, with the spec's
-rule: "This invoice is bound to <method>. To pay another way, delete it and renew the order in
+rule: "This invoice is bound to <method>. To pay another way, delete it (x) and renew its order (n)
 Orders." The outcome replaces the choice in the same dialog:
 
 * balance: "Paid … from the account balance. Balance now …";
@@ -65,7 +65,7 @@ def bound_rule(method: PaymentMethodCode) -> str:
     """The spec's rule for an invoice whose payment method was chosen already."""
     return (
         f"This invoice is bound to {method_label(method)}. "
-        "To pay another way, delete it and renew the order in Orders."
+        "To pay another way, delete it (x) and renew its order (n) for a new invoice."
     )
 
 

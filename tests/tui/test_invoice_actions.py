@@ -335,7 +335,7 @@ async def test_bank_transfer_shows_iban_and_reference_and_binds_the_invoice(demo
         assert menu.highlighted_option.id == "bank_transfer"
         assert _text(app, "#rule") == (
             "This invoice is bound to bank transfer. "
-            "To pay another way, delete it and renew the order in Orders."
+            "To pay another way, delete it (x) and renew its order (n) for a new invoice."
         )
         _inside(app)
 
@@ -764,6 +764,52 @@ async def test_deleting_from_the_view_in_the_real_app(demo_service, downloads) -
         await settle(pilot)
         assert app.screen is screen
         assert "NH-000192" not in [row.number for row in screen.page.items]
+
+
+async def test_a_bound_invoice_is_paid_another_way_by_deleting_and_renewing(demo_service, downloads) -> None:
+    """The spec's rule, from the keyboard: NH-000193 is bound to bank transfer; delete it, renew
+    its order (n), and the new invoice for the same period can be paid by card."""
+    bound = await _invoice(demo_service, "NH-000193")
+    await demo_service.pay_invoice(bound.id, PaymentMethodCode.BANK_TRANSFER, "tui-bound-key-0001")
+    app = _wired_app(demo_service, downloads)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("p")
+        await settle(pilot)
+        assert "This invoice is bound to bank transfer" in screen_text(app)
+        assert "renew its order (n)" in screen_text(app)
+        await pilot.press("escape", "x")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("f", "f", "f")  # Deleted
+        await settle(pilot)
+        assert screen.selected_invoice().number == "NH-000193"
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and bound.order_number in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot)
+        messages = [str(notification.message) for notification in app._notifications]
+        assert any(message.startswith("Issued invoice NH-000194 for ") for message in messages), messages
+        fresh = await _invoice(demo_service, "NH-000194")
+        assert fresh.status == InvoiceStatus.UNPAID and fresh.payment_method is None
+        assert fresh.order_id == bound.order_id
+        outcome = await demo_service.pay_invoice(fresh.id, PaymentMethodCode.CARD, "tui-card-key-00001")
+        assert outcome.checkout_url
+
+
+async def test_renewing_twice_for_an_open_period_explains_why_not(demo_service, downloads) -> None:
+    app = _wired_app(demo_service, downloads)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "n")  # NH-000192 is already the open invoice of its order's next period
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        messages = [str(notification.message) for notification in app._notifications]
+        assert any("NH-000192" in message and "already open" in message for message in messages), messages
 
 
 async def test_errors_in_the_real_app_are_notifications(demo_service, downloads) -> None:
