@@ -773,7 +773,9 @@ class _Seeder:
 
         for order in planned:
             spec = order.spec
-            period_end = _end_of(order.next_start - timedelta(days=1))
+            # period_end is how far the order is paid: a new order's first invoice is still open.
+            paid_until = order.created_at.date() if spec.status == "new" else order.next_start
+            period_end = _end_of(paid_until - timedelta(days=1))
             row = ServiceOrder(
                 customer_id=self.customers[spec.customer], number=order.number,
                 tariff_id=self.tariffs[spec.tariff], price_minor=order.price_minor,

@@ -106,3 +106,38 @@ def test_concurrent_invoices_get_gapless_unique_numbers(portal, demo_customer_id
     numbers = _numbers(portal)
     assert len(numbers) == len(before) + len(issued)
     assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def test_paying_a_renewal_extends_the_order(portal, demo_customer_id):
+    from backend.contract import PaymentMethodCode
+    from backend.domain import payments
+
+    order = _open_renewal_free_order(portal, demo_customer_id)
+    renewal = billing.renew_order(portal, demo_customer_id, order.id, _key(), "test")
+    assert _order(portal, order.id).period_end == order.period_end
+    payments.pay_invoice(portal, demo_customer_id, renewal.id, PaymentMethodCode.BANK_TRANSFER, _key(), "test")
+    assert _order(portal, order.id).period_end == order.period_end  # not paid until booked
+    payments.book_bank_transfer(portal, renewal.number, renewal.total, renewal.currency)
+    assert _order(portal, order.id).period_end == renewal.period_end
+    nxt = billing.renew_order(portal, demo_customer_id, order.id, _key(), "test")
+    assert nxt.period_start > renewal.period_end
+
+
+def test_paying_a_new_orders_first_invoice_puts_it_into_service(portal, demo_customer_id):
+    from backend.contract import PaymentMethodCode
+    from backend.domain import payments
+
+    with read_session(portal.engine) as session:
+        new_order = session.exec(
+            select(ServiceOrder).where(ServiceOrder.customer_id == demo_customer_id, ServiceOrder.status == "new")
+        ).one()
+        first = session.exec(select(Invoice).where(Invoice.order_id == new_order.id)).one()
+    assert first.status == "unpaid" and new_order.period_end < first.period_start
+    payments.pay_invoice(portal, demo_customer_id, first.id, PaymentMethodCode.BALANCE, _key(), "test")
+    paid = _order(portal, new_order.id)
+    assert paid.status == "active" and paid.period_end == first.period_end
+
+
+def _order(portal, order_id: int) -> ServiceOrder:
+    with read_session(portal.engine) as session:
+        return session.get(ServiceOrder, order_id)

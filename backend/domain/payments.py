@@ -39,6 +39,7 @@ from backend.models import (
     Invoice,
     Payment,
     PaymentMethod,
+    ServiceOrder,
 )
 from backend.money import format_money, from_minor, to_minor
 from backend.portal import Portal
@@ -71,10 +72,23 @@ def _complete(session: Session, invoice: Invoice, payment: Payment, now: datetim
     invoice.status = InvoiceStatus.PAID.value
     invoice.paid_at = now
     revoke_pay_links(session, invoice.id, now)
+    _extend_order(session, invoice)
     audit.record(
         session, at=now, customer_id=invoice.customer_id, actor=actor, action="invoice.paid",
         entity="invoice", entity_id=invoice.id, number=invoice.number, payment_id=payment.id,
     )
+
+
+def _extend_order(session: Session, invoice: Invoice) -> None:
+    """A paid period extends the order it bills (``period_end`` is how far the order is paid)
+    and puts a new order into service."""
+    if invoice.order_id is None or invoice.period_end is None:
+        return
+    order = session.exec(select(ServiceOrder).where(ServiceOrder.id == invoice.order_id).with_for_update()).one()
+    if invoice.period_end > order.period_end:
+        order.period_end = invoice.period_end
+    if order.status == "new":
+        order.status = "active"
 
 
 def _pay_locked(
