@@ -146,6 +146,7 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
         self.outcome: PaymentOutcome | None = None
         self.attempted = False
         self.paying = False
+        self.closed = False  # the invoice is paid or deleted: nothing to choose
 
     # -- layout
 
@@ -215,31 +216,30 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
 
     def _show_methods(self) -> None:
         invoice = self.invoice
+        if invoice.status != InvoiceStatus.UNPAID:
+            # Paid or deleted (maybe meanwhile, elsewhere): nothing to choose, say so.
+            self.closed = True
+            self.show_error(f"Invoice {invoice.number} is {invoice.status.value}: there is nothing to pay.")
+            self.refresh_bindings()
+            return
         bound = invoice.payment_method
-        closed_reason = None
-        if invoice.status == InvoiceStatus.PAID:
-            closed_reason = "already paid"
-        elif invoice.status == InvoiceStatus.DELETED:
-            closed_reason = "invoice deleted"
         options = []
         for method in self.methods:
             prompt = Text()
             prompt.append(f"{method.name:<18}")
-            disabled = closed_reason is not None or (bound is not None and method.code != bound)
-            if disabled and closed_reason is None:
+            disabled = bound is not None and method.code != bound
+            if disabled:
                 prompt.append(f"  not for this invoice (bound to {method_label(bound)})", style="italic")
             else:
-                prompt.append(f"  {self._method_hint(method)}", style="" if disabled else "dim")
+                prompt.append(f"  {self._method_hint(method)}", style="dim")
             options.append(Option(prompt, id=method.code.value, disabled=disabled))
         menu = self.query_one("#methods", OptionList)
         menu.clear_options()
         menu.add_options(options)
         menu.display = True
         self.query_one("#choose").display = True
-        if bound is not None and closed_reason is None:
+        if bound is not None:
             self._show_rule(bound_rule(bound))
-        if closed_reason is not None:
-            self.show_error(f"Invoice {invoice.number} is {invoice.status.value}: there is nothing to pay.")
         menu.action_first()
         menu.focus()
         self.refresh_bindings()
@@ -255,6 +255,8 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
         if action == "pay":
             if self.outcome is not None:
                 return False  # enter is "Done" now
+            if self.closed:
+                return False
             return True if self.methods and not self.paying else None
         if action == "done":
             return self.outcome is not None

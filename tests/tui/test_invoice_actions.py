@@ -633,6 +633,28 @@ async def test_no_permission_is_an_inline_error(demo_service, downloads, tmp_pat
         locked.chmod(0o700)
 
 
+async def test_permission_denied_is_an_inline_error_even_for_root(demo_service, downloads, tmp_path, monkeypatch) -> None:
+    from hostui import downloads as downloads_module
+
+    def refuse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise PermissionError(13, "Permission denied")
+
+    row = await _invoice(demo_service, "NH-000193")
+    app = ActionsHarness(demo_service, row, download_dir=downloads)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _save_dialog(pilot, "r")
+        monkeypatch.setattr(downloads_module.tempfile, "mkstemp", refuse)
+        await _save_as(pilot, tmp_path / "denied.pdf")
+        assert app.screen is screen
+        expected = f"No permission to write {tmp_path / 'denied.pdf'}. Choose another place."
+        assert expected.replace(" ", "") in _text(app, "#error").replace(" ", "")  # a long path wraps
+        monkeypatch.undo()
+        await pilot.press("enter")  # same path, now writable: saved from the kept document
+        await settle(pilot)
+        assert not isinstance(app.screen, SaveFileScreen)
+    assert (tmp_path / "denied.pdf").read_bytes().startswith(b"%PDF")
+
+
 async def test_existing_files_get_a_free_name_or_a_question(demo_service, downloads) -> None:
     row = await _invoice(demo_service, "NH-000193")
     downloads.mkdir(parents=True)
@@ -838,3 +860,18 @@ def test_the_action_modules_import_no_backend_internals() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[2])
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+async def test_paying_a_paid_invoice_offers_nothing(demo_service) -> None:
+    row = await _first_paid(demo_service)
+    app = ActionsHarness(demo_service, row)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")  # the controller opens the dialog; it says why there is nothing to do
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PaymentMethodScreen)
+        assert _text(app, "#error") == f"Invoice {row.number} is paid: there is nothing to pay."
+        assert not screen.query_one(OptionList).display
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen and screen.attempted is False
