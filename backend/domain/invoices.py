@@ -40,29 +40,28 @@ _STATUSES_FOR_FILTER: dict[InvoiceFilter, tuple[str, ...]] = {
 }
 
 
+def _matching(customer_id: int, query: InvoiceQuery) -> list:
+    """The WHERE conditions of a query: the list and its count must never disagree."""
+    conditions = [
+        Invoice.customer_id == customer_id,
+        Invoice.status.in_(_STATUSES_FOR_FILTER[query.status]),
+    ]
+    if query.order_id is not None:
+        conditions.append(Invoice.order_id == query.order_id)
+    return conditions
+
+
 def _filtered(customer_id: int, query: InvoiceQuery):  # noqa: ANN202
-    statement = (
+    return (
         select(Invoice, ServiceOrder.number, PaymentMethod.code)
         .join(ServiceOrder, Invoice.order_id == ServiceOrder.id, isouter=True)
         .join(PaymentMethod, Invoice.payment_method_id == PaymentMethod.id, isouter=True)
-        .where(Invoice.customer_id == customer_id)
-        .where(Invoice.status.in_(_STATUSES_FOR_FILTER[query.status]))
+        .where(*_matching(customer_id, query))
     )
-    if query.order_id is not None:
-        statement = statement.where(Invoice.order_id == query.order_id)
-    return statement
 
 
 def _count(session: Session, customer_id: int, query: InvoiceQuery) -> int:
-    statement = (
-        select(func.count())
-        .select_from(Invoice)
-        .where(Invoice.customer_id == customer_id)
-        .where(Invoice.status.in_(_STATUSES_FOR_FILTER[query.status]))
-    )
-    if query.order_id is not None:
-        statement = statement.where(Invoice.order_id == query.order_id)
-    return session.exec(statement).one()
+    return session.exec(select(func.count()).select_from(Invoice).where(*_matching(customer_id, query))).one()
 
 
 def _row(invoice: Invoice, order_number: str | None, method_code: str | None) -> InvoiceRow:

@@ -31,15 +31,19 @@ def revoke_pay_links(session: Session, invoice_id: int, now: datetime) -> None:
         link.revoked_at = now
 
 
+def _link(session: Session, token: str) -> PayLinkRow | None:
+    return session.exec(select(PayLinkRow).where(PayLinkRow.token_hash == token_digest(token))).first()
+
+
 def invoice_id_for_any_token(session: Session, token: str) -> int | None:
     """The invoice a link points at, live or dead; only for replaying a request it already served."""
-    link = session.exec(select(PayLinkRow).where(PayLinkRow.token_hash == token_digest(token))).first()
+    link = _link(session, token)
     return link.invoice_id if link is not None else None
 
 
 def invoice_for_token(session: Session, token: str, now: datetime, *, lock: bool = False) -> Invoice:
     """The invoice a live pay link points at. Unknown tokens are 404, dead ones 410."""
-    link = session.exec(select(PayLinkRow).where(PayLinkRow.token_hash == token_digest(token))).first()
+    link = _link(session, token)
     if link is None:
         raise NotFound("this payment link does not exist")
     if link.revoked_at is not None:
