@@ -540,3 +540,31 @@ def make_invoice(portal: Portal):  # noqa: ANN201
             return invoice.id
 
     return make
+
+
+@pytest.fixture
+def renewable_order(portal: Portal, demo_customer_id: int):  # noqa: ANN201
+    """An active order of "demo" whose next billing period has no open invoice yet."""
+    from sqlmodel import select
+
+    from backend.db import read_session
+    from backend.domain.billing import next_period
+    from backend.models import Invoice, ServiceOrder
+
+    with read_session(portal.engine) as session:
+        orders = session.exec(
+            select(ServiceOrder)
+            .where(ServiceOrder.customer_id == demo_customer_id, ServiceOrder.status == "active")
+            .order_by(ServiceOrder.id)
+        ).all()
+        for order in orders:
+            open_invoice = session.exec(
+                select(Invoice).where(
+                    Invoice.order_id == order.id,
+                    Invoice.period_start == next_period(order)[0],
+                    Invoice.status == "unpaid",
+                )
+            ).first()
+            if open_invoice is None:
+                return order
+    pytest.fail("the demo data has no order free to renew")

@@ -33,22 +33,8 @@ def _numbers(portal) -> list[int]:
         return sorted(int(n.removeprefix(prefix)) for n in session.exec(select(Invoice.number)))
 
 
-def _open_renewal_free_order(portal, customer_id):
-    """An active order whose next period has no open invoice yet."""
-    for order in _orders(portal, customer_id):
-        start, _ = billing.next_period(order)
-        with read_session(portal.engine) as session:
-            taken = session.exec(
-                select(Invoice).where(Invoice.order_id == order.id, Invoice.period_start == start,
-                                      Invoice.status == "unpaid")
-            ).first()
-        if taken is None:
-            return order
-    pytest.fail("demo data has no order free to renew")
-
-
-def test_renewal_issues_the_next_period_with_the_next_number(portal, demo_customer_id):
-    order = _open_renewal_free_order(portal, demo_customer_id)
+def test_renewal_issues_the_next_period_with_the_next_number(portal, demo_customer_id, renewable_order):
+    order = renewable_order
     before = _numbers(portal)
     detail = billing.renew_order(portal, demo_customer_id, order.id, _key(), "test")
     assert detail.status == InvoiceStatus.UNPAID
@@ -60,8 +46,8 @@ def test_renewal_issues_the_next_period_with_the_next_number(portal, demo_custom
     assert _numbers(portal) == before + [before[-1] + 1]
 
 
-def test_renewal_retry_with_the_same_key_replays(portal, demo_customer_id):
-    order = _open_renewal_free_order(portal, demo_customer_id)
+def test_renewal_retry_with_the_same_key_replays(portal, demo_customer_id, renewable_order):
+    order = renewable_order
     key = _key()
     first = billing.renew_order(portal, demo_customer_id, order.id, key, "test")
     again = billing.renew_order(portal, demo_customer_id, order.id, key, "test")
@@ -70,8 +56,8 @@ def test_renewal_retry_with_the_same_key_replays(portal, demo_customer_id):
         billing.renew_order(portal, demo_customer_id, order.id, _key(), "test")
 
 
-def test_delete_then_renew_gives_a_fresh_unbound_invoice(portal, demo_customer_id):
-    order = _open_renewal_free_order(portal, demo_customer_id)
+def test_delete_then_renew_gives_a_fresh_unbound_invoice(portal, demo_customer_id, renewable_order):
+    order = renewable_order
     first = billing.renew_order(portal, demo_customer_id, order.id, _key(), "test")
     invoices.delete_invoice(portal, demo_customer_id, first.id, "test")
     second = billing.renew_order(portal, demo_customer_id, order.id, _key(), "test")
@@ -108,11 +94,11 @@ def test_concurrent_invoices_get_gapless_unique_numbers(portal, demo_customer_id
     assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
-def test_paying_a_renewal_extends_the_order(portal, demo_customer_id):
+def test_paying_a_renewal_extends_the_order(portal, demo_customer_id, renewable_order):
     from backend.contract import PaymentMethodCode
     from backend.domain import payments
 
-    order = _open_renewal_free_order(portal, demo_customer_id)
+    order = renewable_order
     renewal = billing.renew_order(portal, demo_customer_id, order.id, _key(), "test")
     assert _order(portal, order.id).period_end == order.period_end
     payments.pay_invoice(portal, demo_customer_id, renewal.id, PaymentMethodCode.BANK_TRANSFER, _key(), "test")

@@ -7,34 +7,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlmodel import select
 
 from backend.contract import Conflict, InvalidInput, InvoiceFilter, InvoiceQuery, InvoiceStatus, NotFound, PaymentMethodCode
-from backend.db import read_session
 from backend.domain import billing
-from backend.models import Invoice, ServiceOrder
 
 
 def new_key() -> str:
     return uuid.uuid4().hex
-
-
-@pytest.fixture
-def renewable_order(portal, demo_customer_id) -> ServiceOrder:  # noqa: ANN001
-    """An active order of "demo" whose next period has no open invoice yet."""
-    with read_session(portal.engine) as session:
-        orders = session.exec(
-            select(ServiceOrder).where(ServiceOrder.customer_id == demo_customer_id, ServiceOrder.status == "active")
-        ).all()
-        for order in orders:
-            start, _ = billing.next_period(order)
-            open_invoice = session.exec(
-                select(Invoice).where(Invoice.order_id == order.id, Invoice.period_start == start,
-                                      Invoice.status == "unpaid")
-            ).first()
-            if open_invoice is None:
-                return order
-    pytest.fail("the demo data has no order free to renew")
 
 
 async def test_renewal_issues_an_unpaid_invoice_for_the_next_period(service, renewable_order):
