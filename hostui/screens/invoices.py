@@ -28,6 +28,7 @@ from textual.widgets import DataTable, Static, Tab, Tabs
 
 from backend.contract import InvoiceFilter, InvoiceQuery, InvoiceRow, InvoiceStatus, Page
 from hostui.invoice_actions import InvoiceActions
+from hostui.screens.invoice_menu import unavailable_reason
 from hostui.screens import SectionScreen
 from hostui.widgets import AccountBar, KeyBar, StatusLine, day, method_label, money
 
@@ -119,17 +120,17 @@ class InvoicesScreen(SectionScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "actions", "Actions"),
-        Binding("p", "pay", "Pay"),
-        Binding("x", "delete", "Delete"),
-        Binding("c", "copy_link", "Pay link"),
+        Binding("a", "invoice('menu')", "Actions"),
+        Binding("p", "invoice('pay')", "Pay"),
+        Binding("x", "invoice('delete')", "Delete"),
+        Binding("c", "invoice('copy_pay_link')", "Pay link"),
         Binding("f", "cycle_filter", "Filter"),
         Binding("left_square_bracket", "previous_page", "Previous page", key_display="[", group=_PAGE_GROUP),
         Binding("right_square_bracket", "next_page", "Next page", key_display="]", group=_PAGE_GROUP),
-        Binding("r", "request_quote", "Quote"),
-        Binding("w", "download_pdf", "PDF"),
+        Binding("r", "invoice('request_quote')", "Quote"),
+        Binding("w", "invoice('download')", "PDF"),
         Binding("e", "export_csv", "CSV"),
-        Binding("n", "renew_order", "Renew"),
+        Binding("n", "invoice('renew_order')", "Renew"),
         Binding("ctrl+r", "reload", "Reload"),
     ]
 
@@ -437,25 +438,14 @@ class InvoicesScreen(SectionScreen):
     @on(DataTable.RowSelected, "#invoices")
     async def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        await self.run_action("view")
+        await self.run_action("invoice('view')")
 
     # -- which keys work on the selected invoice (dimmed in the footer otherwise)
 
-    _NEEDS_SELECTION = frozenset(
-        {"view", "actions", "pay", "delete", "copy_link", "request_quote", "download_pdf", "renew_order"}
-    )
-    _NEEDS_UNPAID = frozenset({"pay", "delete", "copy_link", "request_quote"})
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self._NEEDS_SELECTION:
+        if action == "invoice":
             invoice = self.selected_invoice()
-            if invoice is None:
-                return None
-            if action in self._NEEDS_UNPAID and invoice.status != InvoiceStatus.UNPAID:
-                return None
-            if action == "download_pdf" and invoice.status != InvoiceStatus.PAID:
-                return None
-            if action == "renew_order" and invoice.order_id is None:
+            if invoice is None or unavailable_reason(str(parameters[0]), invoice):
                 return None
         if action == "export_csv" and (self._page is None or self._page.total == 0):
             return None
@@ -473,34 +463,11 @@ class InvoicesScreen(SectionScreen):
     def invoice_actions(self) -> InvoiceActions:
         return InvoiceActions.for_list(self, download_dir=self.app.download_dir)
 
-    def _on_selected(self, action: str) -> None:
+    def action_invoice(self, name: str) -> None:
+        """Run an InvoiceActions action (view, menu, pay, ...) on the highlighted invoice."""
         invoice = self.selected_invoice()
         if invoice is not None:
-            self.invoice_actions.run(action, invoice)
-
-    def action_view(self) -> None:
-        self._on_selected("view")
-
-    def action_actions(self) -> None:
-        self._on_selected("menu")
-
-    def action_pay(self) -> None:
-        self._on_selected("pay")
-
-    def action_delete(self) -> None:
-        self._on_selected("delete")
-
-    def action_copy_link(self) -> None:
-        self._on_selected("copy_pay_link")
-
-    def action_request_quote(self) -> None:
-        self._on_selected("request_quote")
-
-    def action_download_pdf(self) -> None:
-        self._on_selected("download")
-
-    def action_renew_order(self) -> None:
-        self._on_selected("renew_order")
+            self.invoice_actions.run(name, invoice)
 
     def action_export_csv(self) -> None:
         self.invoice_actions.export_csv(self.current_query())
