@@ -73,15 +73,30 @@ class Mailbox(SQLModel, table=True):
 
 
 class LoginEvent(SQLModel, table=True):
+    """One login attempt, whatever became of it: the login history and the throttle's memory.
+
+    Attempts for user names that do not exist are recorded too (``customer_id`` is null), so
+    the throttle counts them exactly like wrong passwords and cannot tell names apart.
+    """
+
     __tablename__ = "login_event"
-    __table_args__ = (Index("ix_login_event_customer_at", "customer_id", "at"),)
+    __table_args__ = (
+        Index("ix_login_event_customer_at", "customer_id", "at"),
+        Index("ix_login_event_login_at", "login", "at"),
+        Index("ix_login_event_ip_at", "ip", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    customer_id: int = Field(foreign_key="customer.id")
+    customer_id: int | None = Field(default=None, foreign_key="customer.id")
+    # The user name as typed (cut to the longest a login can be).
+    login: str = Field(default="", max_length=64)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     ip: str = Field(max_length=45)
     client: str = Field(default="", max_length=200)
     success: bool = Field(default=True)
+    # Why an attempt failed (wrong_password, unknown_user, ip_not_allowed, throttled), or
+    # "pending" while its password is being checked; null for a success.
+    reason: str | None = Field(default=None, max_length=16)
 
 
 class AuditLog(SQLModel, table=True):
