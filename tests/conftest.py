@@ -39,8 +39,11 @@ Fixtures (all function-scoped unless noted; a test module may override any of th
     ``service`` run against both implementations (and, through ``portal``, both databases).
 ``make_invoice``
     ``make_invoice(customer_id, total="119.00", *, status="unpaid", currency="EUR",
-    method=None) -> invoice id``: adds an invoice to ``portal`` (for amounts the demo data
-    lacks, e.g. more than the balance).
+    method=None, due_at=None, order_id=None, period=None) -> invoice id``: adds an invoice to
+    ``portal`` (for amounts or states the demo data lacks, e.g. more than the balance).
+``make_order``
+    ``make_order(customer_id, *, status="active") -> order id``: adds a monthly order paid up
+    to ten days after the clock, with no invoice of its own.
 
 PostgreSQL helpers for other fixtures: ``postgres_base_url()``, ``create_postgres_database``,
 ``drop_postgres_database``.
@@ -487,8 +490,10 @@ def make_invoice(portal: Portal):  # noqa: ANN201
     """A function adding an invoice to ``portal``; returns its id.
 
     ``make_invoice(customer_id, total="119.00", *, status="unpaid", currency="EUR",
-    method=None)`` — one line, 19 % tax included in ``total``, issued at ``DEMO_NOW``, with a
-    unique number ``T-<hex>``. ``method`` binds it to a payment method code.
+    method=None, due_at=None, order_id=None, period=None)`` — one line, 19 % tax included in
+    ``total``, issued at ``DEMO_NOW``, with a unique number ``T-<hex>``. ``method`` binds it to
+    a payment method code; ``due_at`` defaults to the usual due days after issue; ``order_id``
+    and ``period`` (start, end) make it bill an order's period.
     """
     from datetime import timedelta
     from decimal import Decimal
@@ -506,6 +511,9 @@ def make_invoice(portal: Portal):  # noqa: ANN201
         status: str = "unpaid",
         currency: str = "EUR",
         method: str | None = None,
+        due_at=None,  # noqa: ANN001
+        order_id: int | None = None,
+        period=None,  # noqa: ANN001
     ) -> int:
         now = portal.now()
         total_minor = to_minor(Decimal(total), currency)
@@ -524,7 +532,10 @@ def make_invoice(portal: Portal):  # noqa: ANN201
                 tax_minor=total_minor - net_minor,
                 total_minor=total_minor,
                 issued_at=now,
-                due_at=now + timedelta(days=portal.settings.invoice_due_days),
+                due_at=due_at or now + timedelta(days=portal.settings.invoice_due_days),
+                order_id=order_id,
+                period_start=period[0] if period else None,
+                period_end=period[1] if period else None,
                 payment_method_id=method_id,
                 paid_at=now if status == "paid" else None,
                 deleted_at=now if status == "deleted" else None,
@@ -538,6 +549,38 @@ def make_invoice(portal: Portal):  # noqa: ANN201
                 )
             )
             return invoice.id
+
+    return make
+
+
+@pytest.fixture
+def make_order(portal: Portal):  # noqa: ANN201
+    """A function adding a monthly order to ``portal``; returns its id (see the module docstring)."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from backend.db import write_session
+    from backend.models import ServiceOrder, Tariff
+
+    def make(customer_id: int, *, status: str = "active") -> int:
+        now = portal.now()
+        with write_session(portal.engine) as session:
+            tariff = session.exec(select(Tariff).order_by(Tariff.id)).first()
+            order = ServiceOrder(
+                customer_id=customer_id,
+                number=f"T-{uuid.uuid4().hex[:12].upper()}",
+                tariff_id=tariff.id,
+                price_minor=tariff.price_minor,
+                currency=tariff.currency,
+                billing_period_months=1,
+                period_end=now + timedelta(days=10),
+                status=status,
+                created_at=now - timedelta(days=30),
+            )
+            session.add(order)
+            session.flush()
+            return order.id
 
     return make
 

@@ -52,7 +52,7 @@ def test_renewal_retry_with_the_same_key_replays(portal, demo_customer_id, renew
     first = billing.renew_order(portal, demo_customer_id, order.id, key, "test")
     again = billing.renew_order(portal, demo_customer_id, order.id, key, "test")
     assert again.id == first.id
-    with pytest.raises(Conflict, match="already open"):
+    with pytest.raises(Conflict, match="still open"):
         billing.renew_order(portal, demo_customer_id, order.id, _key(), "test")
 
 

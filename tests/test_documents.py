@@ -136,14 +136,14 @@ def test_quote_pdf_of_an_unpaid_invoice(portal):
 def test_unpaid_invoice_has_no_invoice_pdf(portal):
     customer = make_customer(portal, "erika")
     invoice_id = make_invoice(portal, customer, "NH-000125")
-    with pytest.raises(Conflict, match="NH-000125 is unpaid.*request a quote instead"):
+    with pytest.raises(Conflict, match="NH-000125 cannot be downloaded: available once paid"):
         invoice_pdf(portal, customer, invoice_id)
 
 
 def test_paid_invoice_has_no_quote(portal):
     customer = make_customer(portal, "erika")
     invoice_id = make_invoice(portal, customer, "NH-000126", status="paid", method="balance")
-    with pytest.raises(Conflict, match="already paid: download the invoice instead"):
+    with pytest.raises(Conflict, match="NH-000126 has no quote: already paid"):
         quote_pdf(portal, customer, invoice_id)
 
 

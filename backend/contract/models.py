@@ -24,6 +24,7 @@ __all__ = [
     "Page",
     "InvoiceQuery",
     "AccountSummary",
+    "ActionState",
     "InvoiceRow",
     "InvoiceLine",
     "PaymentRecord",
@@ -121,7 +122,22 @@ class AccountSummary(_Model):
     auto_renew: bool
 
 
+class ActionState(_Model):
+    """Whether one action is possible on an object now and, if not, why (a short phrase for the user)."""
+
+    id: str
+    enabled: bool
+    reason: str | None = None
+
+
 class InvoiceRow(_Model):
+    """One invoice as the list shows it, with what can be done to it now.
+
+    ``actions`` holds one ActionState per invoice action id ("pay", "delete", "pay_link",
+    "quote", "download", "renew"), decided by the portal: the client shows them, never
+    re-derives them. ``overdue`` is unpaid and past due by the portal's clock.
+    """
+
     id: int
     number: str
     issued_at: datetime
@@ -132,6 +148,15 @@ class InvoiceRow(_Model):
     currency: str
     status: InvoiceStatus
     payment_method: PaymentMethodCode | None
+    overdue: bool
+    actions: list[ActionState]
+
+    def action(self, action_id: str) -> ActionState:
+        """The state of one action; KeyError for an id the portal does not know."""
+        for state in self.actions:
+            if state.id == action_id:
+                return state
+        raise KeyError(action_id)
 
 
 class InvoiceLine(_Model):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -12,7 +11,9 @@ from sqlmodel import Session, select
 from backend.contract import Conflict, InvoiceDetail, InvoiceStatus, NotFound
 from backend.db import write_session
 from backend.domain import audit, idempotency
+from backend.domain.invoice_rules import open_next_period_invoices, require_renewable
 from backend.domain.invoices import invoice_detail_in
+from backend.domain.periods import add_months, next_period  # noqa: F401 - part of billing's API
 from backend.models import Customer, Invoice, InvoiceLine, InvoiceSequence, ServiceOrder, Tariff
 from backend.money import tax_minor
 from backend.portal import Portal
@@ -99,20 +100,6 @@ def _percent(rate_bp: int) -> Decimal:
     return Decimal(rate_bp) / Decimal(100)
 
 
-def add_months(moment: datetime, months: int) -> datetime:
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
-
-
-def next_period(order: ServiceOrder) -> tuple[datetime, datetime]:
-    """The billing period after the order's current one: [day after the end, +N months)."""
-    start = (order.period_end + timedelta(seconds=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    end = add_months(start, order.billing_period_months) - timedelta(seconds=1)
-    return start, end
-
-
 def renew_order(
     portal: Portal, customer_id: int, order_id: int, idempotency_key: str, actor: str
 ) -> InvoiceDetail:
@@ -131,21 +118,8 @@ def renew_order(
         replayed = idempotency.replay(session, customer_id, idempotency_key, request, InvoiceDetail)
         if replayed is not None:
             return replayed
-        if order.status == "cancelled":
-            raise Conflict(f"order {order.number} is cancelled and cannot be renewed")
+        require_renewable(order, open_next_period_invoices(session, [order]).get(order.id))
         start, end = next_period(order)
-        open_invoice = session.exec(
-            select(Invoice).where(
-                Invoice.order_id == order.id,
-                Invoice.status == InvoiceStatus.UNPAID.value,
-                Invoice.period_start == start,
-            )
-        ).first()
-        if open_invoice is not None:
-            raise Conflict(
-                f"invoice {open_invoice.number} for {start:%Y-%m-%d} to {end:%Y-%m-%d} is already "
-                "open: pay it, or delete it to renew with another payment method"
-            )
         customer = session.get(Customer, customer_id)
         tariff = session.get(Tariff, order.tariff_id)
         invoice = issue_invoice(
@@ -169,6 +143,6 @@ def renew_order(
             entity="service_order", entity_id=order.id, invoice=invoice.number,
         )
         session.flush()
-        detail = invoice_detail_in(session, invoice)
+        detail = invoice_detail_in(session, invoice, now)
         idempotency.remember(session, customer_id, idempotency_key, "renew", request, detail, now)
         return detail

@@ -19,8 +19,9 @@ from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 from sqlmodel import Session
 
-from backend.contract import Conflict, Document, InvoiceDetail, InvoiceStatus
+from backend.contract import Document, InvoiceDetail
 from backend.db import read_session
+from backend.domain.invoice_rules import DOWNLOAD, QUOTE, facts_in, require
 from backend.domain.invoices import invoice_detail_in, owned_invoice
 from backend.models import Customer, Invoice, PaymentMethod
 from backend.money import format_money
@@ -124,11 +125,15 @@ def _footer_lines(provider: Provider) -> list[str]:
     ]
 
 
-def _load(portal: Portal, customer_id: int, invoice_id: int) -> tuple[InvoiceDetail, Customer, str | None]:
-    """(detail, customer, payment method name) of the customer's own invoice."""
+def _load(
+    portal: Portal, customer_id: int, invoice_id: int, action_id: str
+) -> tuple[InvoiceDetail, Customer, str | None]:
+    """(detail, customer, payment method name) of the customer's own invoice, if the invoice
+    rules allow ``action_id`` (the quote or the download) on it."""
     with read_session(portal.engine) as session:
         invoice = owned_invoice(session, customer_id, invoice_id)
-        detail = invoice_detail_in(session, invoice)
+        require(facts_in(session, invoice), action_id)
+        detail = invoice_detail_in(session, invoice, portal.now())
         customer = session.get(Customer, customer_id)
         method_name = _method_name(session, invoice)
     return detail, customer, method_name
@@ -246,14 +251,7 @@ def _finish(pdf: _Sheet, filename: str) -> Document:
 
 def invoice_pdf(portal: Portal, customer_id: int, invoice_id: int) -> Document:
     """The tax invoice of a paid invoice; unpaid ones are quotes, deleted ones have neither."""
-    detail, customer, method_name = _load(portal, customer_id, invoice_id)
-    if detail.status == InvoiceStatus.UNPAID:
-        raise Conflict(
-            f"invoice {detail.number} is unpaid; only paid invoices can be downloaded "
-            "\u2014 request a quote instead"
-        )
-    if detail.status != InvoiceStatus.PAID:
-        raise Conflict(f"invoice {detail.number} was deleted; only paid invoices can be downloaded")
+    detail, customer, method_name = _load(portal, customer_id, invoice_id, DOWNLOAD)
 
     provider = portal.settings.provider
     pdf = _Sheet(provider, _footer_lines(provider))
@@ -284,11 +282,7 @@ def invoice_pdf(portal: Portal, customer_id: int, invoice_id: int) -> Document:
 
 def quote_pdf(portal: Portal, customer_id: int, invoice_id: int) -> Document:
     """A proforma for an unpaid invoice, with the bank details to pay it by transfer."""
-    detail, customer, method_name = _load(portal, customer_id, invoice_id)
-    if detail.status == InvoiceStatus.PAID:
-        raise Conflict(f"invoice {detail.number} is already paid: download the invoice instead")
-    if detail.status != InvoiceStatus.UNPAID:
-        raise Conflict(f"invoice {detail.number} was deleted; it has no quote")
+    detail, customer, method_name = _load(portal, customer_id, invoice_id, QUOTE)
 
     provider = portal.settings.provider
     pdf = _Sheet(provider, _footer_lines(provider))

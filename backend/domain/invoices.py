@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
+
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from backend.contract import (
-    Conflict,
     Document,
     InvoiceDetail,
     InvoiceFilter,
@@ -25,6 +26,16 @@ from backend.contract import (
 )
 from backend.db import read_session, write_session
 from backend.domain import audit
+from backend.domain.invoice_rules import (
+    DELETE,
+    PAY_LINK,
+    InvoiceFacts,
+    facts_for,
+    facts_in,
+    invoice_actions,
+    open_next_period_invoices,
+    require,
+)
 from backend.domain.pay_links import invoice_for_token, issue_pay_link, revoke_pay_links
 from backend.models import Invoice, InvoiceLine as InvoiceLineRow, Payment, PaymentMethod, ServiceOrder
 from backend.money import from_minor
@@ -53,7 +64,7 @@ def _matching(customer_id: int, query: InvoiceQuery) -> list:
 
 def _filtered(customer_id: int, query: InvoiceQuery):  # noqa: ANN202
     return (
-        select(Invoice, ServiceOrder.number, PaymentMethod.code)
+        select(Invoice, ServiceOrder, PaymentMethod.code)
         .join(ServiceOrder, Invoice.order_id == ServiceOrder.id, isouter=True)
         .join(PaymentMethod, Invoice.payment_method_id == PaymentMethod.id, isouter=True)
         .where(*_matching(customer_id, query))
@@ -64,34 +75,50 @@ def _count(session: Session, customer_id: int, query: InvoiceQuery) -> int:
     return session.exec(select(func.count()).select_from(Invoice).where(*_matching(customer_id, query))).one()
 
 
-def _row(invoice: Invoice, order_number: str | None, method_code: str | None) -> InvoiceRow:
+def is_overdue(invoice: Invoice, now: datetime) -> bool:
+    return invoice.status == InvoiceStatus.UNPAID and invoice.due_at < now
+
+
+def _row(invoice: Invoice, facts: InvoiceFacts, method_code: str | None, now: datetime) -> InvoiceRow:
     return InvoiceRow(
         id=invoice.id,
         number=invoice.number,
         issued_at=invoice.issued_at,
         due_at=invoice.due_at,
         order_id=invoice.order_id,
-        order_number=order_number,
+        order_number=facts.order.number if facts.order else None,
         total=from_minor(invoice.total_minor, invoice.currency),
         currency=invoice.currency,
         status=InvoiceStatus(invoice.status),
         payment_method=PaymentMethodCode(method_code) if method_code else None,
+        overdue=is_overdue(invoice, now),
+        actions=invoice_actions(facts),
     )
+
+
+def _rows(session: Session, results: list, now: datetime) -> list[InvoiceRow]:
+    """Rows of (invoice, order, method code) results; one more query for the whole batch."""
+    open_next = open_next_period_invoices(
+        session, {order.id: order for _, order, _ in results if order is not None}.values()
+    )
+    return [
+        _row(invoice, facts_for(invoice, order, open_next), method_code, now)
+        for invoice, order, method_code in results
+    ]
 
 
 def list_invoices(portal: Portal, customer_id: int, query: InvoiceQuery) -> Page[InvoiceRow]:
     """Newest first; one page of rows plus the total count for the filter."""
     with read_session(portal.engine) as session:
         total = _count(session, customer_id, query)
-        rows = session.exec(
+        results = session.exec(
             _filtered(customer_id, query)
             .order_by(Invoice.issued_at.desc(), Invoice.id.desc())
             .offset((query.page - 1) * query.page_size)
             .limit(query.page_size)
         ).all()
-    return Page[InvoiceRow](
-        items=[_row(*row) for row in rows], total=total, page=query.page, page_size=query.page_size
-    )
+        items = _rows(session, results, portal.now())
+    return Page[InvoiceRow](items=items, total=total, page=query.page, page_size=query.page_size)
 
 
 def owned_invoice(session: Session, customer_id: int, invoice_id: int, *, lock: bool = False) -> Invoice:
@@ -118,10 +145,9 @@ def payment_record(payment: Payment, method_code: str) -> PaymentRecord:
     )
 
 
-def invoice_detail_in(session: Session, invoice: Invoice) -> InvoiceDetail:
-    order_number = None
-    if invoice.order_id is not None:
-        order_number = session.get(ServiceOrder, invoice.order_id).number
+def invoice_detail_in(session: Session, invoice: Invoice, now: datetime) -> InvoiceDetail:
+    """The whole invoice as of ``now`` (which decides ``overdue``), read in ``session``."""
+    facts = facts_in(session, invoice)
     method_code = None
     if invoice.payment_method_id is not None:
         method_code = session.get(PaymentMethod, invoice.payment_method_id).code
@@ -138,7 +164,7 @@ def invoice_detail_in(session: Session, invoice: Invoice) -> InvoiceDetail:
     ).all()
     currency = invoice.currency
     return InvoiceDetail(
-        **_row(invoice, order_number, method_code).model_dump(),
+        **_row(invoice, facts, method_code, now).model_dump(),
         net=from_minor(invoice.net_minor, currency),
         tax_rate=from_minor(invoice.tax_rate_bp, "EUR"),  # basis points -> percent, 2 places
         tax=from_minor(invoice.tax_minor, currency),
@@ -162,7 +188,7 @@ def invoice_detail_in(session: Session, invoice: Invoice) -> InvoiceDetail:
 
 def get_invoice(portal: Portal, customer_id: int, invoice_id: int) -> InvoiceDetail:
     with read_session(portal.engine) as session:
-        return invoice_detail_in(session, owned_invoice(session, customer_id, invoice_id))
+        return invoice_detail_in(session, owned_invoice(session, customer_id, invoice_id), portal.now())
 
 
 def delete_invoice(portal: Portal, customer_id: int, invoice_id: int, actor: str) -> InvoiceDetail:
@@ -170,10 +196,7 @@ def delete_invoice(portal: Portal, customer_id: int, invoice_id: int, actor: str
     now = portal.now()
     with write_session(portal.engine) as session:
         invoice = owned_invoice(session, customer_id, invoice_id, lock=True)
-        if invoice.status == InvoiceStatus.PAID:
-            raise Conflict(f"invoice {invoice.number} is paid; only unpaid invoices can be deleted")
-        if invoice.status == InvoiceStatus.DELETED:
-            raise Conflict(f"invoice {invoice.number} is already deleted")
+        require(facts_in(session, invoice), DELETE)
         invoice.status = InvoiceStatus.DELETED.value
         invoice.deleted_at = now
         for payment in session.exec(
@@ -186,7 +209,7 @@ def delete_invoice(portal: Portal, customer_id: int, invoice_id: int, actor: str
             entity="invoice", entity_id=invoice.id, number=invoice.number,
         )
         session.flush()
-        return invoice_detail_in(session, invoice)
+        return invoice_detail_in(session, invoice, now)
 
 
 def export_invoices_csv(portal: Portal, customer_id: int, query: InvoiceQuery) -> Document:
@@ -195,12 +218,12 @@ def export_invoices_csv(portal: Portal, customer_id: int, query: InvoiceQuery) -
     writer = csv.writer(buffer)
     writer.writerow(["number", "issued", "due", "order", "total", "currency", "status", "payment_method"])
     statement = _filtered(customer_id, query).order_by(Invoice.issued_at.desc(), Invoice.id.desc())
+    now = portal.now()
     with read_session(portal.engine) as session:
         offset = 0
         while True:
             batch = session.exec(statement.offset(offset).limit(EXPORT_BATCH)).all()
-            for row in batch:
-                item = _row(*row)
+            for item in _rows(session, batch, now):
                 writer.writerow([
                     item.number,
                     item.issued_at.date().isoformat(),
@@ -225,8 +248,7 @@ def create_pay_link(portal: Portal, customer_id: int, invoice_id: int, actor: st
     now = portal.now()
     with write_session(portal.engine) as session:
         invoice = owned_invoice(session, customer_id, invoice_id, lock=True)
-        if invoice.status != InvoiceStatus.UNPAID:
-            raise Conflict(f"invoice {invoice.number} is {invoice.status}; only unpaid invoices have a pay link")
+        require(facts_in(session, invoice), PAY_LINK)
         link = issue_pay_link(session, invoice, portal.settings.public_url, now, portal.settings.pay_link_ttl)
         audit.record(
             session, at=now, customer_id=customer_id, actor=actor, action="invoice.pay_link",
@@ -237,5 +259,7 @@ def create_pay_link(portal: Portal, customer_id: int, invoice_id: int, actor: st
 
 def invoice_by_pay_link(portal: Portal, token: str) -> InvoiceDetail:
     """What the public pay page may show: this one invoice, nothing else of the account."""
+    now = portal.now()
     with read_session(portal.engine) as session:
-        return invoice_detail_in(session, invoice_for_token(session, token, portal.now()))
+        return invoice_detail_in(session, invoice_for_token(session, token, now), now)
+

@@ -29,7 +29,7 @@ from backend.contract import (
     PaymentStatus,
 )
 from backend.db import read_session, write_session
-from backend.domain import audit, idempotency
+from backend.domain import audit, idempotency, invoice_rules
 from backend.domain.card_gateway import gateway_for
 from backend.domain.invoices import owned_invoice, payment_record
 from backend.domain.pay_links import invoice_for_token, invoice_id_for_any_token, revoke_pay_links
@@ -96,10 +96,7 @@ def _pay_locked(
 ) -> PaymentOutcome:
     """Pay an invoice whose row this transaction already holds locked."""
     now = portal.now()
-    if invoice.status == InvoiceStatus.PAID:
-        raise Conflict(f"invoice {invoice.number} is already paid")
-    if invoice.status == InvoiceStatus.DELETED:
-        raise Conflict(f"invoice {invoice.number} was deleted and cannot be paid")
+    invoice_rules.require(invoice_rules.facts_in(session, invoice), invoice_rules.PAY)
     method = _method(session, code)
     if invoice.payment_method_id is not None and invoice.payment_method_id != method.id:
         bound = session.get(PaymentMethod, invoice.payment_method_id)

@@ -34,7 +34,7 @@ async def test_a_retried_renewal_replays_instead_of_issuing_twice(service, renew
     first = await service.renew_order(renewable_order.id, key)
     again = await service.renew_order(renewable_order.id, key)
     assert again == first
-    with pytest.raises(Conflict, match="already open"):
+    with pytest.raises(Conflict, match="still open"):
         await service.renew_order(renewable_order.id, new_key())
 
 

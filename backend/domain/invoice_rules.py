@@ -1,0 +1,155 @@
+"""What can be done to an invoice now, and why not: decided here, once.
+
+The invoice list shows these states as hints, and every domain call that acts on an invoice
+asks the same function before acting and refuses with its reason, so a hint and a refusal
+can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from backend.contract import ActionState, Conflict, InvoiceStatus
+from backend.domain.periods import next_period
+from backend.models import Invoice, ServiceOrder
+
+PAY, DELETE, PAY_LINK, QUOTE, DOWNLOAD, RENEW = "pay", "delete", "pay_link", "quote", "download", "renew"
+INVOICE_ACTIONS = (PAY, DELETE, PAY_LINK, QUOTE, DOWNLOAD, RENEW)
+
+# How a refusal starts, per action: "<invoice number> ...: <reason>".
+_REFUSAL = {
+    PAY: "invoice {number} cannot be paid",
+    DELETE: "invoice {number} cannot be deleted",
+    PAY_LINK: "invoice {number} has no pay link",
+    QUOTE: "invoice {number} has no quote",
+    DOWNLOAD: "invoice {number} cannot be downloaded",
+    RENEW: "the order of invoice {number} cannot be renewed",
+}
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    """What renewing an order depends on."""
+
+    number: str
+    status: str
+    # The unpaid invoice already billing the order's next period, if any.
+    open_next_invoice: str | None
+
+
+@dataclass(frozen=True)
+class InvoiceFacts:
+    number: str
+    status: InvoiceStatus
+    order: OrderFacts | None
+
+
+def _allowed(action_id: str) -> ActionState:
+    return ActionState(id=action_id, enabled=True)
+
+
+def _refused(action_id: str, reason: str) -> ActionState:
+    return ActionState(id=action_id, enabled=False, reason=reason)
+
+
+def renewal_state(order: OrderFacts | None) -> ActionState:
+    """Whether the order can be renewed for its next period now."""
+    if order is None:
+        return _refused(RENEW, "invoice has no order")
+    if order.status == "cancelled":
+        return _refused(RENEW, f"order {order.number} is cancelled")
+    if order.open_next_invoice is not None:
+        return _refused(RENEW, f"invoice {order.open_next_invoice} for this order is still open")
+    return _allowed(RENEW)
+
+
+def invoice_actions(invoice: InvoiceFacts) -> list[ActionState]:
+    """Every invoice action, in INVOICE_ACTIONS order, enabled or with the reason it is not.
+
+    Paying an invoice bound to a method stays enabled: paying with that method works, and
+    which methods are open is the payment dialog's business (the row carries the binding).
+    """
+    status = invoice.status
+    states: list[ActionState] = []
+    for action_id in (PAY, PAY_LINK, QUOTE):
+        if status == InvoiceStatus.PAID:
+            states.append(_refused(action_id, "already paid"))
+        elif status == InvoiceStatus.DELETED:
+            states.append(_refused(action_id, "invoice deleted"))
+        else:
+            states.append(_allowed(action_id))
+    if status == InvoiceStatus.PAID:
+        states.append(_refused(DELETE, "already paid"))
+    elif status == InvoiceStatus.DELETED:
+        states.append(_refused(DELETE, "already deleted"))
+    else:
+        states.append(_allowed(DELETE))
+    if status == InvoiceStatus.UNPAID:
+        states.append(_refused(DOWNLOAD, "available once paid"))
+    elif status == InvoiceStatus.DELETED:
+        states.append(_refused(DOWNLOAD, "invoice deleted"))
+    else:
+        states.append(_allowed(DOWNLOAD))
+    states.append(renewal_state(invoice.order))
+    by_id = {state.id: state for state in states}
+    return [by_id[action_id] for action_id in INVOICE_ACTIONS]
+
+
+def require(invoice: InvoiceFacts, action_id: str) -> None:
+    """Raise Conflict with the rule's reason unless ``action_id`` is possible on the invoice now."""
+    state = next(state for state in invoice_actions(invoice) if state.id == action_id)
+    if not state.enabled:
+        raise Conflict(f"{_REFUSAL[action_id].format(number=invoice.number)}: {state.reason}")
+
+
+def require_renewable(order: ServiceOrder, open_next_invoice: str | None) -> None:
+    state = renewal_state(order_facts(order, open_next_invoice))
+    if not state.enabled:
+        raise Conflict(f"order {order.number} cannot be renewed: {state.reason}")
+
+
+# --- gathering the facts -------------------------------------------------------------------
+
+
+def order_facts(order: ServiceOrder, open_next_invoice: str | None) -> OrderFacts:
+    return OrderFacts(number=order.number, status=order.status, open_next_invoice=open_next_invoice)
+
+
+def open_next_period_invoices(session: Session, orders: Iterable[ServiceOrder]) -> dict[int, str]:
+    """Order id -> number of the unpaid invoice billing that order's next period, in one query."""
+    next_start = {order.id: next_period(order)[0] for order in orders}
+    if not next_start:
+        return {}
+    candidates = session.exec(
+        select(Invoice.order_id, Invoice.period_start, Invoice.number)
+        .where(
+            Invoice.order_id.in_(next_start),
+            Invoice.status == InvoiceStatus.UNPAID.value,
+            Invoice.period_start.in_(set(next_start.values())),
+        )
+        .order_by(Invoice.id)
+    ).all()
+    found: dict[int, str] = {}
+    for order_id, period_start, number in candidates:
+        if period_start == next_start[order_id]:
+            found.setdefault(order_id, number)
+    return found
+
+
+def facts_for(
+    invoice: Invoice, order: ServiceOrder | None, open_next: dict[int, str]
+) -> InvoiceFacts:
+    return InvoiceFacts(
+        number=invoice.number,
+        status=InvoiceStatus(invoice.status),
+        order=order_facts(order, open_next.get(order.id)) if order is not None else None,
+    )
+
+
+def facts_in(session: Session, invoice: Invoice) -> InvoiceFacts:
+    """The facts of one invoice, read in ``session``."""
+    order = session.get(ServiceOrder, invoice.order_id) if invoice.order_id is not None else None
+    return facts_for(invoice, order, open_next_period_invoices(session, [order] if order else []))
