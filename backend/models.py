@@ -175,6 +175,22 @@ class ServiceOrder(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class OrderItem(SQLModel, table=True):
+    """Something billed with an order besides its tariff: an add-on (recurring, billed every
+    period with the server) or a one-time charge (only on the order's first invoice)."""
+
+    __tablename__ = "order_item"
+    __table_args__ = (UniqueConstraint("order_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="service_order.id", index=True)
+    position: int
+    description: str = Field(max_length=500)
+    quantity: int = Field(default=1)
+    unit_price_minor: int = Field(sa_type=BigInteger)  # net, per billing period if recurring
+    recurring: bool = Field(default=True)
+
+
 class Server(SQLModel, table=True):
     __tablename__ = "server"
 

@@ -42,8 +42,9 @@ Fixtures (all function-scoped unless noted; a test module may override any of th
     method=None, due_at=None, order_id=None, period=None) -> invoice id``: adds an invoice to
     ``portal`` (for amounts or states the demo data lacks, e.g. more than the balance).
 ``make_order``
-    ``make_order(customer_id, *, status="active") -> order id``: adds a monthly order paid up
-    to ten days after the clock, with no invoice of its own.
+    ``make_order(customer_id, *, status="active", items=()) -> order id``: adds a monthly order
+    paid up to ten days after the clock, with no invoice of its own; ``items`` are
+    (description, quantity, unit price in minor units, recurring) tuples.
 
 PostgreSQL helpers for other fixtures: ``postgres_base_url()``, ``create_postgres_database``,
 ``drop_postgres_database``.
@@ -561,9 +562,9 @@ def make_order(portal: Portal):  # noqa: ANN201
     from sqlmodel import select
 
     from backend.db import write_session
-    from backend.models import ServiceOrder, Tariff
+    from backend.models import OrderItem, ServiceOrder, Tariff
 
-    def make(customer_id: int, *, status: str = "active") -> int:
+    def make(customer_id: int, *, status: str = "active", items=()) -> int:  # noqa: ANN001
         now = portal.now()
         with write_session(portal.engine) as session:
             tariff = session.exec(select(Tariff).order_by(Tariff.id)).first()
@@ -580,6 +581,13 @@ def make_order(portal: Portal):  # noqa: ANN201
             )
             session.add(order)
             session.flush()
+            for position, (description, quantity, unit_price_minor, recurring) in enumerate(items, start=1):
+                session.add(
+                    OrderItem(
+                        order_id=order.id, position=position, description=description, quantity=quantity,
+                        unit_price_minor=unit_price_minor, recurring=recurring,
+                    )
+                )
             return order.id
 
     return make

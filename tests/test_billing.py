@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlmodel import select
@@ -127,3 +129,37 @@ def test_paying_a_new_orders_first_invoice_puts_it_into_service(portal, demo_cus
 def _order(portal, order_id: int) -> ServiceOrder:
     with read_session(portal.engine) as session:
         return session.get(ServiceOrder, order_id)
+
+
+def test_renewal_bills_every_recurring_item_as_the_first_invoice_did(portal, demo_customer_id, make_order):
+    """The bug: a server with a backup add-on was renewed with the server line alone."""
+    from backend.db import write_session
+    from backend.models import Customer
+
+    order_id = make_order(
+        demo_customer_id,
+        items=[("Backup space 500 GB", 1, 490, True), ("Setup fee", 1, 4900, False),
+               ("Additional IPv4 address", 2, 170, True)],
+    )
+    with write_session(portal.engine) as session:
+        order = session.get(ServiceOrder, order_id)
+        start, end = billing.next_period(order)
+        first_period = (billing.add_months(start, -1), start - timedelta(seconds=1))
+        first = billing.issue_order_invoice(
+            session, customer=session.get(Customer, demo_customer_id), order=order, period=first_period,
+            issued_at=portal.now(), due_days=14, first=True,
+        )
+        session.flush()
+        first_id = first.id
+    first = invoices.get_invoice(portal, demo_customer_id, first_id)
+    renewal = billing.renew_order(portal, demo_customer_id, order_id, _key(), "test")
+
+    assert [line.description for line in first.lines[1:]] == [
+        "Backup space 500 GB", "Setup fee", "Additional IPv4 address"
+    ]
+    assert [line.description for line in renewal.lines[1:]] == ["Backup space 500 GB", "Additional IPv4 address"]
+    assert renewal.net == first.net - Decimal("49.00")  # everything but the one-time setup fee
+    assert renewal.lines[0].description == first.lines[0].description.replace(
+        f"{first_period[0]:%Y-%m-%d} to {first_period[1]:%Y-%m-%d}", f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"
+    )
+    assert renewal.lines[0].amount == first.lines[0].amount

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Protocol
 
 from sqlmodel import Session, select
 
@@ -14,7 +16,7 @@ from backend.domain import audit, idempotency
 from backend.domain.invoice_rules import open_next_period_invoices, require_renewable
 from backend.domain.invoices import invoice_detail_in
 from backend.domain.periods import add_months, next_period  # noqa: F401 - part of billing's API
-from backend.models import Customer, Invoice, InvoiceLine, InvoiceSequence, ServiceOrder, Tariff
+from backend.models import Customer, Invoice, InvoiceLine, InvoiceSequence, OrderItem, ServiceOrder, Tariff
 from backend.money import tax_minor
 from backend.portal import Portal
 
@@ -30,6 +32,41 @@ class LineItem:
     description: str
     quantity: int
     unit_price_minor: int
+
+
+class Billable(Protocol):
+    """Anything billed with an order besides its tariff (an OrderItem, or the demo's catalogue)."""
+
+    description: str
+    quantity: int
+    unit_price_minor: int
+    recurring: bool
+
+
+def tariff_line_text(tariff_name: str, period: tuple[datetime, datetime]) -> str:
+    start, end = period
+    return f"{tariff_name} \u2014 {start:%Y-%m-%d} to {end:%Y-%m-%d}"
+
+
+def order_lines(
+    tariff_name: str,
+    price_minor: int,
+    items: Iterable[Billable],
+    period: tuple[datetime, datetime],
+    *,
+    first: bool,
+) -> list[LineItem]:
+    """The lines of an order's invoice for one period: the tariff, then its items in order.
+
+    Recurring items are on every invoice; one-time items only on the order's first one.
+    """
+    lines = [LineItem(tariff_line_text(tariff_name, period), 1, price_minor)]
+    lines.extend(
+        LineItem(item.description, item.quantity, item.unit_price_minor)
+        for item in items
+        if first or item.recurring
+    )
+    return lines
 
 
 def tax_rate_bp_for(customer: Customer) -> int:
@@ -100,10 +137,36 @@ def _percent(rate_bp: int) -> Decimal:
     return Decimal(rate_bp) / Decimal(100)
 
 
+def issue_order_invoice(
+    session: Session,
+    *,
+    customer: Customer,
+    order: ServiceOrder,
+    period: tuple[datetime, datetime],
+    issued_at: datetime,
+    due_days: int,
+    first: bool,
+) -> Invoice:
+    """The invoice billing one period of an order: its tariff and its items (see order_lines)."""
+    tariff = session.get(Tariff, order.tariff_id)
+    items = session.exec(select(OrderItem).where(OrderItem.order_id == order.id).order_by(OrderItem.position))
+    return issue_invoice(
+        session,
+        customer=customer,
+        order_id=order.id,
+        currency=order.currency,
+        items=order_lines(tariff.name, order.price_minor, items, period, first=first),
+        issued_at=issued_at,
+        due_days=due_days,
+        period=period,
+    )
+
+
 def renew_order(
     portal: Portal, customer_id: int, order_id: int, idempotency_key: str, actor: str
 ) -> InvoiceDetail:
-    """Issue the invoice for the order's next billing period (once per key, once per period)."""
+    """Issue the invoice for the order's next billing period (once per key, once per period):
+    the tariff and every recurring item, as on the order's first invoice."""
     idempotency.check_key(idempotency_key)
     now = portal.now()
     request = idempotency.fingerprint("renew", order_id)
@@ -119,24 +182,14 @@ def renew_order(
         if replayed is not None:
             return replayed
         require_renewable(order, open_next_period_invoices(session, [order]).get(order.id))
-        start, end = next_period(order)
-        customer = session.get(Customer, customer_id)
-        tariff = session.get(Tariff, order.tariff_id)
-        invoice = issue_invoice(
+        invoice = issue_order_invoice(
             session,
-            customer=customer,
-            order_id=order.id,
-            currency=order.currency,
-            items=[
-                LineItem(
-                    description=f"{tariff.name} - {start:%Y-%m-%d} to {end:%Y-%m-%d}",
-                    quantity=1,
-                    unit_price_minor=order.price_minor,
-                )
-            ],
+            customer=session.get(Customer, customer_id),
+            order=order,
+            period=next_period(order),
             issued_at=now,
             due_days=portal.settings.invoice_due_days,
-            period=(start, end),
+            first=False,
         )
         audit.record(
             session, at=now, customer_id=customer_id, actor=actor, action="order.renew",
