@@ -201,3 +201,28 @@ def test_pdf_text_helper():
     assert pdf_text(None) == ""
     for sample in ("\U0001f680", "\ud800", "\u202e", "ﬁ", "①"):
         pdf_text(sample).encode("latin-1")
+
+
+@pytest.mark.parametrize("render", [invoice_pdf, quote_pdf])
+def test_bill_to_names_the_company_and_the_person_once(portal, render):
+    """An address that is a full postal block (company first, "z. Hd." person) is not repeated."""
+    customer = make_customer(
+        portal, "jana", name="Jana Hoffmann", company="Hoffmann Systemhaus GmbH",
+        address="Hoffmann Systemhaus GmbH\nz. Hd. Jana Hoffmann\nSpeicherstadtweg 7\n28195 Bremen\nGermany",
+    )
+    status = "paid" if render is invoice_pdf else "unpaid"
+    invoice_id = make_invoice(portal, customer, "NH-000131", status=status, method="card" if status == "paid" else None)
+    text = text_of(render(portal, customer, invoice_id).content)
+    assert text.count("Hoffmann Systemhaus GmbH") == 1, text
+    assert text.count("Jana Hoffmann") == 1, text
+    assert "Speicherstadtweg 7" in text and "28195 Bremen" in text
+
+
+@pytest.mark.parametrize("render", [invoice_pdf, quote_pdf])
+def test_bill_to_prints_name_and_company_missing_from_the_address(portal, render):
+    customer = make_customer(portal, "erika")  # the address is street and city only
+    status = "paid" if render is invoice_pdf else "unpaid"
+    invoice_id = make_invoice(portal, customer, "NH-000132", status=status, method="card" if status == "paid" else None)
+    text = text_of(render(portal, customer, invoice_id).content)
+    assert text.count("Mustermann IT GmbH") == 1 and text.count("Erika Mustermann") == 1
+    assert text.index("Erika Mustermann") < text.index("Mustermann IT GmbH") < text.index("Musterweg 5")

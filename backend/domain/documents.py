@@ -161,6 +161,23 @@ def _header(pdf: _Sheet, provider: Provider, title: str) -> None:
     pdf.ln(2)
 
 
+def _bill_to_lines(customer: Customer) -> list[str]:
+    """The addressee: name and company, then the postal address.
+
+    A customer's address is often a complete postal block that already names the company (and
+    the person, "z. Hd. ..."); the name or company is printed on its own only when the
+    address does not already hold it, so nothing appears twice.
+    """
+    address = [line.strip() for line in (customer.address or "").splitlines() if line.strip()]
+    folded = [line.casefold() for line in address]
+    heading = [
+        part.strip()
+        for part in (customer.name, customer.company)
+        if part and part.strip() and not any(part.strip().casefold() in line for line in folded)
+    ]
+    return heading + address
+
+
 def _addressee_and_facts(pdf: _Sheet, customer: Customer, facts: list[tuple[str, str]]) -> None:
     """The customer's address on the left, the document's key facts on the right."""
     top = pdf.get_y()
@@ -168,14 +185,8 @@ def _addressee_and_facts(pdf: _Sheet, customer: Customer, facts: list[tuple[str,
     pdf.set_font("Helvetica", "B", 9)
     pdf.cell(left_width, 5, "Bill to", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("Helvetica", size=10)
-    pdf.multi_cell(left_width, 5, pdf_text(customer.name), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    if customer.company:
-        pdf.multi_cell(left_width, 5, pdf_text(customer.company), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    if customer.address and customer.address.strip():
-        pdf.multi_cell(
-            left_width, 5, pdf_text(customer.address.strip(), multiline=True),
-            new_x=XPos.LMARGIN, new_y=YPos.NEXT,
-        )
+    for line in _bill_to_lines(customer):
+        pdf.multi_cell(left_width, 5, pdf_text(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if customer.vat_id:
         pdf.multi_cell(left_width, 5, pdf_text(f"VAT ID: {customer.vat_id}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     left_bottom = pdf.get_y()
