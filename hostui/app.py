@@ -8,141 +8,36 @@ the app stays up either way.
 
 Sections are Textual modes — ``invoices`` (the default), ``orders``, ``tickets``,
 ``settings`` — each with its own screen stack, so a dialog opened in one section stays there.
-Keys 1-4 and the command palette (ctrl+p) switch between them.
+Keys 1-4, the header's tabs and the command palette (ctrl+p) switch between them; ``?``/F1
+explain the keys of the screen at hand. Screens reach the app through ``host_app(node)``,
+typed as this class: its service, clock, error channel and account.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
 from textual import work
-from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.app import App, SystemCommand
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import LoadingIndicator, Static
 
-from backend.contract import AccountSummary, AuthenticationFailed, PortalService, ServiceError
+from backend.contract import AccountSummary, AuthenticationFailed, PortalService
 from hostui.connect import Connector
-from hostui.screens import SECTIONS
-from hostui.screens.invoices import DEFAULT_PAGE_SIZE, InvoicesScreen
+from hostui.frame.errors import ErrorChannel, error_line
+from hostui.frame.help import HelpScreen
+from hostui.frame.keymap import KeyBindingInfo, binding_ids, unknown_ids
+from hostui.frame.paged_list import DEFAULT_PAGE_SIZE
+from hostui.frame.section import SECTIONS, SectionScreen
+from hostui.frame.start import StartScreen
+from hostui.screens.invoices import InvoicesScreen
 from hostui.screens.placeholder import OrdersScreen, SettingsScreen, TicketsScreen
-from hostui.widgets import KeyBar
 
 __all__ = ["HostUIApp", "StartScreen"]
-
-
-def _one_line(error: BaseException) -> str:
-    """A user-fit line for any error: ServiceError's own message, else type and first line."""
-    if isinstance(error, ServiceError):
-        return str(error)
-    text = str(error).strip().splitlines()
-    first = text[0] if text else ""
-    return f"{type(error).__name__}: {first}" if first else type(error).__name__
-
-
-class StartScreen(Screen[None]):
-    """What the user sees until the service is ready: progress, or a failure and what to do."""
-
-    DEFAULT_CSS = """
-    StartScreen {
-        align: center middle;
-    }
-    StartScreen #box {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        padding: 1 2;
-        border: round $primary;
-        border-title-color: $text;
-        border-title-style: bold;
-    }
-    StartScreen.-failed #box {
-        border: round $error;
-    }
-    StartScreen #progress-indicator {
-        height: 1;
-        margin-bottom: 1;
-    }
-    StartScreen.-failed #progress-indicator {
-        display: none;
-    }
-    StartScreen #message {
-        height: auto;
-    }
-    StartScreen #error {
-        height: auto;
-        color: $text-error;
-        text-style: bold;
-        display: none;
-    }
-    StartScreen #advice {
-        height: auto;
-        margin-top: 1;
-        display: none;
-    }
-    StartScreen.-failed #error, StartScreen.-failed #advice {
-        display: block;
-    }
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "app.reconnect", "Retry"),
-        Binding("q", "app.quit", "Quit"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="box"):
-            yield LoadingIndicator(id="progress-indicator")
-            yield Static("Starting…", id="message", markup=False)
-            yield Static("", id="error", markup=False)
-            yield Static("", id="advice", markup=False)
-        yield KeyBar()
-
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id)
-        self._state: tuple[str, str, str] = ("Starting…", "", "")
-        self._failed = False
-        self._ready = False
-
-    def on_mount(self) -> None:
-        self.query_one("#box").border_title = "hostui"
-        self._ready = True
-        self._apply()
-
-    @property
-    def failed(self) -> bool:
-        return self._failed
-
-    @property
-    def message(self) -> str:
-        """What the screen says (the progress line, or the failure's title, error and advice)."""
-        return "\n".join(part for part in self._state if part)
-
-    def show_progress(self, message: str) -> None:
-        self._failed = False
-        self._state = (message, "", "")
-        self._apply()
-
-    def show_failure(self, title: str, error: str, advice: str) -> None:
-        self._failed = True
-        self._state = (title, error, advice)
-        self._apply()
-
-    def _apply(self) -> None:
-        if not self._ready:
-            return  # on_mount applies it
-        self.set_class(self._failed, "-failed")
-        title, error, advice = self._state
-        self.query_one("#message", Static).update(title)
-        self.query_one("#error", Static).update(error)
-        self.query_one("#advice", Static).update(advice)
-        self.refresh_bindings()
 
 
 class HostUIApp(App[None]):
@@ -158,7 +53,7 @@ class HostUIApp(App[None]):
     }
 
     account: reactive[AccountSummary | None] = reactive(None, init=False)
-    """The logged-in customer's summary (the top bar follows it); None until connected."""
+    """The logged-in customer's summary (the header follows it); None until connected."""
 
     def __init__(
         self,
@@ -168,8 +63,10 @@ class HostUIApp(App[None]):
         clock: Callable[[], datetime] | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         download_dir: Path | None = None,
+        keymap: Mapping[str, str] | None = None,
     ) -> None:
-        """``download_dir``: where save dialogs suggest saving (platformdirs' downloads if None)."""
+        """``download_dir``: where save dialogs suggest saving (platformdirs' downloads if
+        None); ``keymap``: binding id -> keys, from ``[keymap]`` in config.toml."""
         if (service is None) == (connector is None):
             raise TypeError("HostUIApp needs exactly one of service= or connector=")
         super().__init__()
@@ -178,8 +75,21 @@ class HostUIApp(App[None]):
         self._connector = connector
         self._owns_service = False
         self._clock = clock
-        self.invoice_page_size = page_size
+        self.page_size = page_size
         self.connected = False
+        self.errors = ErrorChannel(self, advice=connector.advice if connector is not None else None)
+        self._user_keymap = dict(keymap or {})
+        if self._user_keymap:
+            self.set_keymap(self._user_keymap)
+
+    @classmethod
+    def key_bindings(cls) -> dict[str, KeyBindingInfo]:
+        """Every binding id a user can remap in ``[keymap]``, with its default keys."""
+        from hostui.frame.list_table import ListTable
+        from hostui.screens.dialogs.action_menu import ActionMenuScreen
+
+        screens: list[type] = [mode for mode in cls.MODES.values() if isinstance(mode, type)]
+        return binding_ids([cls, *screens, StartScreen, HelpScreen, ActionMenuScreen, ListTable])
 
     # -- the service
 
@@ -190,7 +100,7 @@ class HostUIApp(App[None]):
         return self._service
 
     def now(self) -> datetime:
-        """The clock the screens judge dates by (overdue…): real time unless a test fixes it."""
+        """The clock the screens show dates by: real time unless a test fixes it."""
         return self._clock() if self._clock is not None else datetime.now(timezone.utc)
 
     @property
@@ -199,20 +109,32 @@ class HostUIApp(App[None]):
             return "the portal"
         return f"profile {self._connector.profile_name!r} ({self._connector.description})"
 
+    @property
+    def connection_label(self) -> str:
+        """Where hostui is connected, for the header: the profile, and a remote server."""
+        return "in-process" if self._connector is None else self._connector.where
+
     def get_default_screen(self) -> Screen:
         return StartScreen(id="start")
 
     @property
     def start_screen(self) -> StartScreen:
-        return self._start_screen()
-
-    def _start_screen(self) -> StartScreen:
         for screen in self._screen_stacks.get("_default", []):
             if isinstance(screen, StartScreen):
                 return screen
         raise LookupError("no start screen")
 
     def on_mount(self) -> None:
+        unknown = unknown_ids(self._user_keymap, self.key_bindings())
+        if unknown:
+            self.notify(
+                f"[keymap] in config.toml names bindings that do not exist: {', '.join(unknown)}. "
+                "`hostui keys` lists them.",
+                title="Config",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
         self.connect()
 
     def action_reconnect(self) -> None:
@@ -222,7 +144,7 @@ class HostUIApp(App[None]):
     @work(exclusive=True, group="connect")
     async def connect(self) -> None:
         """Build the service (if not given), fetch the account, then show the Invoices."""
-        start = self._start_screen()
+        start = self.start_screen
         start.show_progress(f"Connecting to {self.profile_description}…")
         service = self._service
         try:
@@ -257,7 +179,7 @@ class HostUIApp(App[None]):
             advice = "Log in again:  hostui login URL --profile NAME"
         else:
             advice = "Press r to retry, q to quit."
-        self._start_screen().show_failure(title, _one_line(error), advice)
+        self.start_screen.show_failure(title, error_line(error), advice)
 
     async def on_unmount(self) -> None:
         if self._owns_service and self._service is not None:
@@ -266,36 +188,31 @@ class HostUIApp(App[None]):
             except Exception:  # noqa: BLE001 - closing on the way out must not fail the exit
                 pass
 
-    # -- errors from workers
-
-    def report_error(self, error: BaseException) -> None:
-        """Tell the user about a failed call: a notification, never a traceback."""
-        message = _one_line(error)
-        if isinstance(error, AuthenticationFailed) and self._connector is not None:
-            message = f"{message}\n{self._connector.advice(error)}"
-        if not isinstance(error, ServiceError):
-            self.log.error(repr(error))
-            message = f"Unexpected error: {message}"
-        self.notify(message, title="Error", severity="error", timeout=8, markup=False)
-
     # -- account
 
     @work(exclusive=True, group="account")
     async def refresh_account(self) -> None:
-        """Fetch the account summary again; the top bar of every section updates."""
+        """Fetch the account summary again; the header of every section updates."""
         if self._service is None:
             return
         try:
             self.account = await self._service.account()
-        except Exception as error:  # noqa: BLE001
-            self.report_error(error)
+        except Exception as error:  # noqa: BLE001 - one toast, shared with the list's failure
+            self.errors.report(error, retry="ctrl+r reloads.")
 
-    # -- sections
+    # -- sections and help
 
     def action_section(self, mode: str) -> None:
         if not self.connected or mode == self.current_mode:
             return
         self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        title = f"Keys · {self.screen.section.title}" if isinstance(self.screen, SectionScreen) else "Keys"
+        self.push_screen(HelpScreen(self.screen, title))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "section" and not self.connected:
@@ -303,7 +220,7 @@ class HostUIApp(App[None]):
         if action == "reconnect":
             # Retry only once connecting has failed (hidden while it is still trying).
             try:
-                return not self.connected and self._start_screen().failed
+                return not self.connected and self.start_screen.failed
             except LookupError:
                 return False
         return True
@@ -319,4 +236,5 @@ class HostUIApp(App[None]):
             yield SystemCommand("Refresh account", "Fetch the balance again", self.refresh_account)
         else:
             yield SystemCommand("Retry connecting", "Connect to the portal again", self.action_reconnect)
+        yield SystemCommand("Keys", "Every key of this screen (? or F1)", self.action_help)
         yield from super().get_system_commands(screen)

@@ -12,6 +12,7 @@ Nothing here imports ``hostui.services.local``, ``backend.portal`` (SQLAlchemy) 
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ from backend.contract import (
 from hostui.config import LocalProfile, RemoteProfile, config_path
 from hostui.credentials import TokenStore
 
-__all__ = ["Connector", "LocalConnector", "RemoteConnector", "connector_for", "Progress"]
+__all__ = ["Connector", "LocalConnector", "RemoteConnector", "StorageUnwritable", "connector_for", "Progress"]
 
 Progress = Callable[[str], None]
 
@@ -40,9 +41,30 @@ class Connector(Protocol):
     @property
     def description(self) -> str: ...
 
+    @property
+    def where(self) -> str:
+        """Where hostui is connected, in a few words for the header."""
+        ...
+
     async def connect(self, progress: Progress) -> PortalService: ...
 
     def advice(self, error: BaseException) -> str: ...
+
+
+class StorageUnwritable(ServiceUnavailable):
+    """The local database's directory cannot be written (read-only, no permission, a file)."""
+
+
+def _check_writable_directory(directory: Path) -> None:
+    """Try what SQLite will do (create the directory, then files in it) and say plainly
+    what is wrong; SQLite itself only says "unable to open database file"."""
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise StorageUnwritable(f"cannot write in {directory}: {reason.lower()}") from None
 
 
 class LocalConnector:
@@ -66,8 +88,15 @@ class LocalConnector:
         path = self.profile.sqlite_path
         return f"local database {path}" if path else f"local database {self.profile.database}"
 
+    @property
+    def where(self) -> str:
+        return self.profile_name
+
     async def connect(self, progress: Progress) -> PortalService:
         progress(f"Opening the {self.description}…")
+        path = self.profile.sqlite_path
+        if path is not None:
+            await asyncio.to_thread(_check_writable_directory, path.parent)
         portal = await asyncio.to_thread(self._open)
         try:
             try:
@@ -105,6 +134,12 @@ class LocalConnector:
 
     def advice(self, error: BaseException) -> str:
         config = self._config_file or config_path()
+        if isinstance(error, StorageUnwritable):
+            return (
+                "hostui writes its database and its journal in that directory: make it writable, "
+                f"or point database = … in [profiles.{self.profile_name}] of {config} (or "
+                "HOSTUI_DATA_DIR) at a writable place."
+            )
         if isinstance(error, NotFound):
             return (
                 f"The database has no customer {self.profile.login!r}. Change login in "
@@ -138,18 +173,22 @@ class RemoteConnector:
         return self.profile.url
 
     @property
+    def where(self) -> str:
+        return f"{self.profile_name}@{self.profile.url.split('://', 1)[-1]}"
+
+    @property
     def login_command(self) -> str:
         return f"hostui login {self.profile.url} --profile {self.profile_name} --user {self.profile.login}"
 
     async def connect(self, progress: Progress) -> PortalService:
         progress(f"Connecting to {self.profile.url}…")
-        token = await asyncio.to_thread(self._tokens.load, self.profile_name, self.profile.login)
+        token = await self._stored_token()
         if not token:
             raise AuthenticationFailed(f"not logged in to {self.profile.url} as {self.profile.login}")
         from hostui.services.remote import RemoteService
 
         kwargs = {"timeout": self._timeout} if self._timeout is not None else {}
-        service = RemoteService(self.profile.url, token, **kwargs)
+        service = RemoteService(self.profile.url, token, token_source=self._stored_token, **kwargs)
         try:
             await service.account()  # proves the server is there and the token still works
         except BaseException:
@@ -157,9 +196,12 @@ class RemoteConnector:
             raise
         return service
 
+    async def _stored_token(self) -> str | None:
+        return await asyncio.to_thread(self._tokens.load, self.profile_name, self.profile.login)
+
     def advice(self, error: BaseException) -> str:
         if isinstance(error, AuthenticationFailed):
-            return f"Log in again (outside hostui):  {self.login_command}"
+            return f"Log in again in another shell (hostui picks it up):  {self.login_command}"
         if isinstance(error, ServiceUnavailable):
             return (
                 f"Check that hostui-server is running at {self.profile.url} and reachable from "

@@ -6,8 +6,9 @@ from textual.app import ComposeResult
 from textual.containers import Center, Middle
 from textual.widgets import Static
 
-from hostui.screens import SECTIONS, SectionScreen
-from hostui.widgets import AccountBar, KeyBar
+from hostui.frame.section import SectionScreen
+from hostui.widgets.key_bar import KeyBar
+from hostui.widgets.section_header import SectionHeader
 
 __all__ = ["PlaceholderScreen", "OrdersScreen", "TicketsScreen", "SettingsScreen"]
 
@@ -24,12 +25,12 @@ class PlaceholderScreen(SectionScreen):
     """
 
     def compose(self) -> ComposeResult:
-        help_text = next((s.help for s in SECTIONS if s.mode == self.SECTION), "")
-        yield AccountBar(self.section_title)
+        section = self.section
+        yield SectionHeader(self.SECTION)
         with Middle():
             with Center():
                 yield Static(
-                    f"{self.section_title}\n\nThis section is not built yet.\n{help_text}: coming soon.",
+                    f"{section.title}\n\nThis section is not built yet.\n{section.help}: coming soon.",
                     id="placeholder",
                     markup=False,
                 )

@@ -1,8 +1,8 @@
 """Widgets shared by hostui's screens."""
 
-from hostui.widgets.account_bar import AccountBar
 from hostui.widgets.formatting import day, method_label, money
 from hostui.widgets.key_bar import KeyBar
+from hostui.widgets.section_header import SectionHeader
 from hostui.widgets.status_line import StatusLine
 
-__all__ = ["AccountBar", "KeyBar", "StatusLine", "day", "method_label", "money"]
+__all__ = ["KeyBar", "SectionHeader", "StatusLine", "day", "method_label", "money"]

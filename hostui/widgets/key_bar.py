@@ -2,8 +2,13 @@
 
 Textual's ``Footer`` is one line that cuts off whatever does not fit; at 80 columns the
 Invoices section has more keys than that. KeyBar shows the same thing — the screen's active
-bindings with ``show=True``, grouped by ``Binding.Group``, disabled ones dimmed, the command
-palette key last — and wraps between keys (never inside one). Clicking a key presses it.
+bindings with ``show=True``, grouped by ``Binding.Group``, the app's own keys (help, quit)
+and the command palette last — and wraps between keys (never inside one). Clicking a key
+presses it.
+
+Enabled and disabled keys differ by more than colour, so they stay apart with NO_COLOR and
+on 16-colour terminals: an enabled key is drawn in reverse video, a disabled one is not and
+its text is dimmed.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ class _Item:
     description: str
     enabled: bool
     compact: bool = False
+    app_key: bool = False
 
     @property
     def key_text(self) -> str:
@@ -51,8 +57,7 @@ class KeyBar(Widget, can_focus=False):
         background: $footer-background;
         color: $footer-foreground;
         & > .key-bar--key {
-            color: $footer-key-foreground;
-            text-style: bold;
+            text-style: bold reverse;
         }
         & > .key-bar--description {
             color: $footer-description-foreground;
@@ -116,7 +121,16 @@ class KeyBar(Widget, can_focus=False):
                     )
             else:
                 binding, enabled = entry  # type: ignore[misc]
-                items.append(_Item(((binding.key, app.get_key_display(binding)),), binding.description, enabled))
+                items.append(
+                    _Item(
+                        ((binding.key, app.get_key_display(binding)),),
+                        binding.description,
+                        enabled,
+                        app_key=(binding.id or "").startswith("app."),
+                    )
+                )
+        # The app's keys (help, quit) after the screen's own, as every section has them.
+        items = [item for item in items if not item.app_key] + [item for item in items if item.app_key]
         if palette is not None:
             items.append(palette)
         if items != self._items:
@@ -145,7 +159,7 @@ class KeyBar(Widget, can_focus=False):
         width = max(1, self.content_region.width or self.size.width)
         key_style = self.get_component_rich_style("key-bar--key")
         description_style = self.get_component_rich_style("key-bar--description")
-        dim = Style(dim=True)
+        off = Style(dim=True, reverse=False, bold=False)
         text = Text(no_wrap=True, overflow="ellipsis")
         self._spans = []
         for number, line in enumerate(self._lines(width)):
@@ -156,7 +170,7 @@ class KeyBar(Widget, can_focus=False):
                 if index:
                     text.append(" " * GAP)
                     column += GAP
-                extra = Style() if item.enabled else dim
+                extra = Style() if item.enabled else off
                 for position, (key, display) in enumerate(item.keys):
                     if position and not item.compact:
                         text.append(" ")

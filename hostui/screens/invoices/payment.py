@@ -40,7 +40,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from backend.contract import (
@@ -53,8 +53,11 @@ from backend.contract import (
     PaymentOutcome,
     PortalService,
 )
-from hostui.screens.confirm import DialogScreen, error_text
+from hostui.frame.dialog import DialogScreen
+from hostui.frame.errors import as_sentence, can_retry, error_line
+from hostui.screens.invoices.actions import INVOICE_ACTIONS
 from hostui.widgets.formatting import day, method_label, money
+from hostui.widgets.key_bar import KeyBar
 
 __all__ = ["PaymentMethodScreen", "bound_rule"]
 
@@ -159,7 +162,7 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
             yield Static("", id="error", classes="dialog-error", markup=False)
             yield Static("Loading payment methods…", id="status", markup=False)
             yield Static("", id="outcome")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = f"Pay invoice {self.row.number}"
@@ -196,7 +199,7 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
             )
         except Exception as error:  # noqa: BLE001 - shown in the dialog
             self._set_status("")
-            self.show_error(f"Cannot pay now: {error_text(error)}")
+            self.show_error(f"Cannot pay now: {error_line(error)}")
             return
         self.invoice, self.methods, self.account = invoice, methods, account
         self._set_status("")
@@ -216,10 +219,11 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
 
     def _show_methods(self) -> None:
         invoice = self.invoice
-        if invoice.status != InvoiceStatus.UNPAID:
+        pay = INVOICE_ACTIONS.state(invoice, "pay")
+        if not pay.enabled:
             # Paid or deleted (maybe meanwhile, elsewhere): nothing to choose, say so.
             self.closed = True
-            self.show_error(f"Invoice {invoice.number} is {invoice.status.value}: there is nothing to pay.")
+            self.show_error(f"Invoice {invoice.number} cannot be paid: {pay.reason}.")
             self.refresh_bindings()
             return
         bound = invoice.payment_method
@@ -312,12 +316,12 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
         menu = self.query_one("#methods", OptionList)
         menu.disabled = False
         if isinstance(error, InsufficientFunds):
-            message = f"{error_text(error)}. Choose another method, or top up the balance first."
+            message = f"{as_sentence(error_line(error))} Choose another method, or top up the balance first."
         else:
-            message = f"{error_text(error)}"
-            if not message.endswith("."):
-                message += "."
-            message += " Press enter to try again (it will not be charged twice)."
+            message = as_sentence(error_line(error))
+            if can_retry(error):
+                # The same idempotency key goes with the retry: the portal replays, never charges twice.
+                message += " Press enter to try again (it will not be charged twice)."
         self.show_error(message)
         menu.focus()
         self.refresh_bindings()

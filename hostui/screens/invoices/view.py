@@ -1,17 +1,13 @@
 """View one invoice: its facts, lines, totals and payments, in a modal dialog.
 
 Loads ``service.get_invoice`` in a worker (the row it was opened with gives the title at
-once). Keys inside: ``p`` pay, ``r`` request a quote, ``w`` download the PDF, ``c`` copy the
-pay link, ``x`` delete, ``escape`` close. They call back into the ``InvoiceActions`` that
-opened the view; the ones that make no sense for the invoice's status are dimmed in the footer,
-and a line under the totals says what can be done instead. ``reload()`` fetches the invoice
-again (``InvoiceActions`` calls it after a payment or a deletion).
+once). The invoice's action keys work here as in the list (from ``INVOICE_ACTIONS``), dimmed
+as the portal decides for the loaded invoice; a line under the payments names what is not
+possible now and why. ``reload()`` fetches the invoice again (after a payment or deletion).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
@@ -21,26 +17,22 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from backend.contract import InvoiceDetail, InvoiceRow, InvoiceStatus, PaymentStatus, PortalService
-from hostui.screens.confirm import DialogScreen, error_text
-from hostui.screens.invoice_menu import status_word, unavailable_reason
+from backend.contract import InvoiceDetail, InvoiceRow, InvoiceStatus, PaymentStatus
+from hostui.frame.actions import OBJECT_ACTION
+from hostui.frame.dialog import DialogScreen
+from hostui.frame.errors import error_line
+from hostui.frame.host import host_app
+from hostui.frame.object_screen import ObjectScreen
+from hostui.screens.invoices.actions import INVOICE_ACTIONS, status_text, status_word
 from hostui.widgets.formatting import day, method_label, money
+from hostui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from hostui.invoice_actions import InvoiceActions
+    from hostui.screens.invoices.handlers import InvoiceHandlers
 
 __all__ = ["InvoiceViewScreen", "render_invoice"]
-
-# action name in this screen -> InvoiceActions method
-_ACTIONS = {
-    "pay": "pay",
-    "request_quote": "request_quote",
-    "download": "download",
-    "copy_pay_link": "copy_pay_link",
-    "delete": "delete",
-}
 
 
 def _rate(rate: object) -> str:
@@ -50,25 +42,16 @@ def _rate(rate: object) -> str:
     return f"{text} %"
 
 
-def _status_text(detail: InvoiceRow, now: datetime) -> Text:
-    if detail.status == InvoiceStatus.UNPAID:
-        if detail.due_at < now:
-            return Text("overdue", style="bold red")
-        return Text("unpaid", style="bold yellow")
-    if detail.status == InvoiceStatus.PAID:
-        return Text("paid", style="bold green")
-    return Text("deleted", style="dim")
+def _not_now(detail: InvoiceDetail) -> str:
+    refused = [
+        f"{INVOICE_ACTIONS[state.id].title} ({state.reason})"
+        for state in detail.actions
+        if not state.enabled and state.id in INVOICE_ACTIONS
+    ]
+    return "Not possible now: " + "; ".join(refused) + "." if refused else ""
 
 
-def _hint(detail: InvoiceRow) -> str:
-    if detail.status == InvoiceStatus.UNPAID:
-        return "The PDF can be downloaded once the invoice is paid."
-    if detail.status == InvoiceStatus.PAID:
-        return "Paid: w downloads the PDF. Paying, quotes, pay links and deleting are for unpaid invoices."
-    return "Deleted: kept for reference under the Deleted filter; it cannot be paid or downloaded."
-
-
-def render_invoice(detail: InvoiceDetail, now: datetime) -> Group:
+def render_invoice(detail: InvoiceDetail) -> Group:
     """The invoice as Rich renderables: facts, lines, totals, payments."""
     currency = detail.currency
 
@@ -77,7 +60,7 @@ def render_invoice(detail: InvoiceDetail, now: datetime) -> Group:
     facts.add_column(ratio=1)
     facts.add_column(style="bold", no_wrap=True)
     facts.add_column(ratio=1)
-    status = _status_text(detail, now)
+    status = status_text(detail)
     if detail.status == InvoiceStatus.DELETED and detail.deleted_at is not None:
         status.append(f" {day(detail.deleted_at)}", style="dim")
     bound = Text(method_label(detail.payment_method)) if detail.payment_method else Text("not chosen yet", style="dim")
@@ -147,12 +130,14 @@ def render_invoice(detail: InvoiceDetail, now: datetime) -> Group:
         Text("Payments", style="bold"),
         payments,
         Text(""),
-        Text(_hint(detail), style="italic dim"),
+        Text(_not_now(detail), style="italic dim"),
     )
 
 
-class InvoiceViewScreen(DialogScreen[None]):
-    """One invoice in full; keys act on it through ``InvoiceActions``."""
+class InvoiceViewScreen(ObjectScreen, DialogScreen[None]):
+    """One invoice in full; its action keys act on it through ``InvoiceHandlers``."""
+
+    TABLE = INVOICE_ACTIONS
 
     DEFAULT_CSS = """
     InvoiceViewScreen > #dialog {
@@ -177,28 +162,22 @@ class InvoiceViewScreen(DialogScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "act('pay')", "Pay"),
-        Binding("r", "act('request_quote')", "Quote"),
-        Binding("w", "act('download')", "PDF"),
-        Binding("c", "act('copy_pay_link')", "Pay link"),
-        Binding("x", "act('delete')", "Delete"),
+        *(binding for binding in INVOICE_ACTIONS.bindings() if binding.id != "invoice.view"),
         Binding("escape", "close", "Close"),
     ]
 
-    def __init__(
-        self,
-        row: InvoiceRow,
-        service: PortalService,
-        actions: InvoiceActions | None = None,
-        *,
-        clock: Callable[[], datetime] | None = None,
-    ) -> None:
+    def __init__(self, row: InvoiceRow, handlers: InvoiceHandlers) -> None:
         super().__init__()
         self.row = row
-        self.service = service
-        self.actions = actions
-        self._clock = clock
+        self._handlers = handlers
         self.detail: InvoiceDetail | None = None
+
+    @property
+    def handlers(self) -> InvoiceHandlers:
+        return self._handlers
+
+    def selected(self) -> InvoiceDetail | None:
+        return self.detail
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -206,50 +185,34 @@ class InvoiceViewScreen(DialogScreen[None]):
             yield Static("", id="error", classes="dialog-error", markup=False)
             with VerticalScroll(id="body"):
                 yield Static("", id="content")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = f"Invoice {self.row.number}"
         self.query_one("#body").display = False
         self.reload()
 
-    def _now(self) -> datetime:
-        if self._clock is not None:
-            return self._clock()
-        clock = getattr(self.app, "now", None)
-        return clock() if callable(clock) else datetime.now(timezone.utc)
-
     @work(exclusive=True, group="invoice-view")
     async def reload(self) -> None:
         """Fetch the invoice (again) and show it."""
         try:
-            detail = await self.service.get_invoice(self.row.id)
+            detail = await host_app(self).service.get_invoice(self.row.id)
         except Exception as error:  # noqa: BLE001 - shown in the dialog, never a traceback
             self.query_one("#loading-text").display = False
-            self.show_error(f"Could not load invoice {self.row.number}: {error_text(error)}")
+            self.show_error(f"Could not load invoice {self.row.number}: {error_line(error)}")
             return
         self.detail = detail
         self.show_error(None)
         self.query_one("#loading-text").display = False
         body = self.query_one("#body", VerticalScroll)
         body.display = True
-        self.query_one("#content", Static).update(render_invoice(detail, self._now()))
+        self.query_one("#content", Static).update(render_invoice(detail))
         dialog = self.query_one("#dialog")
-        dialog.border_subtitle = f"{money(detail.total, detail.currency)} · {status_word(detail.status)}"
+        dialog.border_subtitle = f"{money(detail.total, detail.currency)} · {status_word(detail)}"
         body.focus()
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "act":
-            if self.actions is None:
-                return False
-            if self.detail is None:
-                return None
-            name = str(parameters[0]) if parameters else ""
-            return None if unavailable_reason(name, self.detail) else True
+        if action == OBJECT_ACTION:
+            return self.object_action_enabled(parameters)
         return True
-
-    def action_act(self, name: str) -> None:
-        if self.actions is None or self.detail is None or name not in _ACTIONS:
-            return
-        getattr(self.actions, _ACTIONS[name])(self.detail)

@@ -18,10 +18,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from backend.contract import InvoiceRow, PayLink, PortalService
-from hostui.screens.confirm import DialogScreen, error_text
+from hostui.frame.dialog import DialogScreen
+from hostui.frame.errors import error_line
+from hostui.widgets.key_bar import KeyBar
 from hostui.widgets.formatting import money
 
 __all__ = ["PayLinkScreen", "PAY_LINK_WARNING"]
@@ -77,7 +79,7 @@ class PayLinkScreen(DialogScreen[PayLink | None]):
             yield Static("", id="url", markup=False)
             yield Static("", id="info")
             yield Static("", id="error", classes="dialog-error", markup=False)
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = f"Payment link · {self.row.number}"
@@ -94,7 +96,7 @@ class PayLinkScreen(DialogScreen[PayLink | None]):
             link = await self.service.create_pay_link(self.row.id)
         except Exception as error:  # noqa: BLE001 - shown in the dialog
             self.query_one("#status", Static).display = False
-            self.show_error(f"No payment link: {error_text(error)}")
+            self.show_error(f"No payment link: {error_line(error)}")
             return
         self.link = link
         self.app.copy_to_clipboard(link.url)

@@ -22,11 +22,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from backend.contract import Document
 from hostui.downloads import SaveError, resolve_target, save_document, suggested_path
-from hostui.screens.confirm import ConfirmScreen, DialogScreen, error_text
+from hostui.frame.dialog import DialogScreen
+from hostui.frame.errors import error_line
+from hostui.widgets.key_bar import KeyBar
+from hostui.screens.dialogs.confirm import ConfirmScreen
 
 __all__ = ["SaveFileScreen", "human_size"]
 
@@ -97,7 +100,7 @@ class SaveFileScreen(DialogScreen[Path | None]):
                 id="hint",
                 markup=False,
             )
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = self.title_text
@@ -116,7 +119,7 @@ class SaveFileScreen(DialogScreen[Path | None]):
             suggestion = await asyncio.to_thread(suggested_path, document.filename, self.directory)
         except Exception as error:  # noqa: BLE001 - shown in the dialog
             self.query_one("#prompt", Static).update(f"Could not prepare the {self.what}.")
-            self.show_error(error_text(error))
+            self.show_error(error_line(error))
             self.refresh_bindings()
             return
         self.document = document
@@ -179,7 +182,7 @@ class SaveFileScreen(DialogScreen[Path | None]):
             self._idle(str(error))
             return
         except Exception as error:  # noqa: BLE001 - never a traceback; the document stays here
-            self._idle(error_text(error))
+            self._idle(error_line(error))
             return
         self.saved_to = written
         self.notify(f"Saved {written.name} to {written.parent}", title="Saved", timeout=6, markup=False)

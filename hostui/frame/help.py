@@ -1,0 +1,172 @@
+"""The ``?``/F1 help overlay: every key that works on the screen below, and why some do not.
+
+Built from the screen's live bindings (so it follows the user's keymap and never disagrees
+with the footer) and, for the highlighted object, from its action table and the domain's
+verdict: an action that is not possible now is listed dimmed with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from hostui.frame.actions import OBJECT_ACTION
+from hostui.frame.dialog import DialogScreen
+from hostui.frame.object_screen import ObjectScreen
+from hostui.widgets.key_bar import KeyBar
+
+__all__ = ["HelpScreen", "HelpEntry", "HelpGroup", "help_groups"]
+
+# Textual's own bindings that mean nothing to a hostui user.
+_TEXTUAL_INTERNALS = frozenset({"screen.copy_text", "copy_text", "app.copy_text", "app.command_palette_help"})
+# Longer words for keys that share one footer entry.
+_GROUP_HELP = {
+    "Filter": "Next / previous filter",
+    "Page": "Previous / next page",
+    "Sections": "Invoices, Orders, Tickets, Settings",
+    "Move": "Down / up",
+}
+
+
+@dataclass
+class HelpEntry:
+    keys: list[str]
+    description: str
+    enabled: bool = True
+    reason: str | None = None
+
+
+@dataclass
+class HelpGroup:
+    title: str
+    entries: list[HelpEntry] = field(default_factory=list)
+
+
+def _object_group(screen: Screen, actions_seen: dict[str, HelpEntry]) -> HelpGroup | None:
+    if not isinstance(screen, ObjectScreen):
+        return None
+    table = screen.TABLE
+    row: Any = screen.selected()
+    title = f"{table.noun.capitalize()} {table.label(row)}" if row is not None else f"The highlighted {table.noun}"
+    group = HelpGroup(title)
+    for action in table:
+        entry = actions_seen.get(f"{OBJECT_ACTION}('{action.id}')")
+        if entry is None:
+            continue
+        state = table.state(row, action.id) if row is not None else None
+        entry.description = action.help
+        if state is not None and not state.enabled:
+            entry.enabled = False
+            entry.reason = state.reason
+        elif row is None:
+            entry.enabled = False
+            entry.reason = f"no {table.noun} highlighted"
+        group.entries.append(entry)
+    return group
+
+
+def help_groups(screen: Screen) -> list[HelpGroup]:
+    """The keys of ``screen`` in groups: the object's actions, the screen's own keys, moving
+    around, and what works anywhere."""
+    app = screen.app
+    entries: dict[str, HelpEntry] = {}
+    homes: dict[str, str] = {}
+    for key, active in screen.active_bindings.items():
+        binding: Binding = active.binding
+        if not binding.description or binding.action in _TEXTUAL_INTERNALS:
+            continue
+        display = app.get_key_display(binding)
+        # Object actions by action; the rest by group ("f F  Filter"), else by action.
+        if binding.action.startswith(f"{OBJECT_ACTION}("):
+            name, home = binding.action, "object"
+        else:
+            name = f"group:{binding.group.description}" if binding.group is not None else binding.action
+            if active.node is app or binding.action.startswith("app."):
+                home = "anywhere"
+            elif isinstance(active.node, DataTable):
+                home = "move"
+            else:
+                home = "screen"
+        entry = entries.get(name)
+        if entry is None:
+            description = binding.group.description if binding.group is not None else binding.description
+            entries[name] = HelpEntry([display], _GROUP_HELP.get(description, description), active.enabled)
+            homes[name] = home
+        else:
+            entry.enabled = entry.enabled or active.enabled
+            if display not in entry.keys:
+                entry.keys.append(display)
+
+    groups: list[HelpGroup] = []
+    object_group = _object_group(screen, entries)
+    if object_group is not None and object_group.entries:
+        groups.append(object_group)
+    named = {"screen": "This screen", "move": "Moving", "anywhere": "Anywhere"}
+    for home, title in named.items():
+        group = HelpGroup(title, [entries[a] for a, h in homes.items() if h == home])
+        if home == "move":
+            group.entries.append(HelpEntry(["↑", "↓", "pgup", "pgdn"], "Move; pgup/pgdn past the edge turn the page"))
+        if group.entries:
+            groups.append(group)
+    return groups
+
+
+def render_groups(groups: list[HelpGroup]) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True, min_width=10)
+    grid.add_column(ratio=1)
+    for number, group in enumerate(groups):
+        if number:
+            grid.add_row("", "")
+        grid.add_row(Text(group.title, style="bold underline"), "")
+        for entry in group.entries:
+            keys = Text(" ".join(entry.keys), style="bold" if entry.enabled else "dim")
+            text = Text(entry.description, style="" if entry.enabled else "dim")
+            if not entry.enabled and entry.reason:
+                text.append(f" (not now: {entry.reason})", style="italic")
+            grid.add_row(keys, text)
+    return grid
+
+
+class HelpScreen(DialogScreen[None]):
+    """The keys of the screen below, in groups. ``escape``, ``?``, F1 or ``q`` close it."""
+
+    DEFAULT_CSS = """
+    HelpScreen > #dialog {
+        width: 90;
+        height: auto;
+        max-height: 100%;
+    }
+    HelpScreen #keys {
+        height: auto;
+        max-height: 100%;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,f1,q", "close", "Close", key_display="esc"),
+    ]
+
+    def __init__(self, screen: Screen, title: str) -> None:
+        super().__init__()
+        self.groups = help_groups(screen)
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog"):
+            yield Static(render_groups(self.groups), id="keys")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        dialog = self.query_one("#dialog")
+        dialog.border_title = self.title_text
+        dialog.border_subtitle = "keys can be remapped in config.toml [keymap]"
+        dialog.focus()

@@ -1,0 +1,72 @@
+"""What every screen that acts on one object shares (a list's highlighted row, a detail view).
+
+The screen names its action table (``TABLE``), the object at hand (``selected()``) and the
+handler object (``handlers``); this mixin runs the actions, dims the keys the domain refuses,
+says why when such a key is pressed anyway, and offers the actions in the palette.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import events
+from textual.screen import Screen
+
+from hostui.frame.actions import OBJECT_ACTION, ActionTable
+from hostui.frame.palette import ObjectCommands
+
+__all__ = ["ObjectScreen"]
+
+
+class ObjectScreen(Screen):
+    """Mix into a screen before ``Screen``: ``class InvoiceView(ObjectScreen, DialogScreen)``."""
+
+    TABLE: ClassVar[ActionTable]
+    COMMANDS = {ObjectCommands}
+
+    def selected(self) -> Any:
+        """The object the keys act on now; None when there is none (or it is not loaded)."""
+        raise NotImplementedError
+
+    @property
+    def handlers(self) -> Any:
+        """The object whose method ``<action id>(row)`` runs each action of ``TABLE``."""
+        raise NotImplementedError
+
+    async def find(self, label: str) -> Any:
+        """The object the user named in the palette ("NH-000150"), or None."""
+        return None
+
+    def action_object(self, action_id: str) -> None:
+        row = self.selected()
+        if row is not None:
+            self.run_object_action(action_id, row)
+
+    def run_object_action(self, action_id: str, row: Any) -> None:
+        """Run an action on ``row`` (the selected one, or one the palette found), or say why
+        the portal does not allow it now."""
+        refusal = self.TABLE.refusal(row, action_id)
+        if refusal is not None:
+            self.app.bell()
+            self.notify(refusal, severity="warning", timeout=4, markup=False)
+            return
+        getattr(self.handlers, action_id)(row)
+
+    def object_action_enabled(self, parameters: tuple[object, ...]) -> bool | None:
+        """For ``check_action``: True when allowed, None (dimmed) when not."""
+        row = self.selected()
+        if row is None or not self.TABLE.state(row, str(parameters[0])).enabled:
+            return None
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A press on a dimmed object key says why it does nothing (a bell alone is a riddle)."""
+        active = self.active_bindings.get(event.key)
+        if active is None or active.enabled or not active.binding.action.startswith(f"{OBJECT_ACTION}("):
+            return
+        event.stop()
+        row = self.selected()
+        if row is None:
+            self.app.bell()
+            return
+        self.run_object_action(active.binding.action[len(OBJECT_ACTION) + 2 : -2], row)

@@ -1,0 +1,490 @@
+"""One paged-list screen for every section: a window on a list the service pages and filters.
+
+A section's list (Invoices now; Orders and Tickets next) is a small subclass that declares
+its filters, its columns and its action table, and says how to fetch one page::
+
+    class InvoicesScreen(PagedListScreen[InvoiceRow]):
+        SECTION = "invoices"
+        TABLE = INVOICE_ACTIONS
+        FILTERS = (ListFilter("unpaid", "Unpaid", "No unpaid invoices."), ...)
+        COLUMNS = (Column("number", "Number", 9, 100, lambda row: Text(row.number)), ...)
+        async def fetch(self, query: ListQuery) -> Page[InvoiceRow]: ...
+        handlers = the object whose methods run the actions, by action id
+
+What the frame gives every list:
+- data-side paging (``[`` ``]``, PageUp/PageDown past the edge) and filters (tabs; ``f`` and
+  ``F`` cycle both ways), ``/`` search on the data side, ``escape`` clears it;
+- loads in one exclusive worker, and a generation counter so an answer for a filter, page or
+  search the user already left is dropped, never painted over the newer one;
+- a loading indicator only when an answer is slow (no flicker), empty-state texts;
+- columns that fit: the lowest-priority columns are dropped first on narrow terminals;
+- the object's actions as keys (dimmed when the domain says no, and a press on a dimmed key
+  says why), in the Actions menu, the help and the palette.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Static, Tab, Tabs
+
+from backend.contract import Page
+from hostui.frame.actions import OBJECT_ACTION, ActionRow, ActionTable
+from hostui.frame.host import host_app
+from hostui.frame.list_table import ListTable
+from hostui.frame.object_screen import ObjectScreen
+from hostui.frame.section import SectionScreen
+from hostui.widgets.key_bar import KeyBar
+from hostui.widgets.section_header import SectionHeader
+from hostui.widgets.status_line import StatusLine
+
+__all__ = ["PagedListScreen", "ListFilter", "Column", "ListQuery", "DEFAULT_PAGE_SIZE"]
+
+RowT = TypeVar("RowT", bound=ActionRow)
+
+DEFAULT_PAGE_SIZE = 50
+# Show the loading indicator only when an answer takes longer than this (no flicker).
+LOADING_DELAY = 0.3
+# Searching waits this long after the last keystroke, so typing a number is one request.
+SEARCH_DEBOUNCE = 0.25
+# Cells are padded by one column on each side.
+CELL_PADDING = 1
+
+_PAGE_GROUP = Binding.Group("Page", compact=True)
+_FILTER_GROUP = Binding.Group("Filter", compact=True)
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    id: str
+    label: str
+    empty: str
+    """What an empty list says ("No unpaid invoices — nothing to pay.")."""
+
+
+@dataclass(frozen=True)
+class Column(Generic[RowT]):
+    key: str
+    title: str
+    width: int
+    """The column's usual width in characters, to decide what fits."""
+    priority: int
+    """On a narrow terminal the columns with the lowest priority are left out first."""
+    cell: Callable[[Any], Text]
+    justify: str = "left"
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What one load asks for: the section turns it into its own query model."""
+
+    filter: str
+    search: str
+    page: int
+    page_size: int
+
+
+def fitting_columns(columns: tuple[Column, ...], width: int) -> tuple[Column, ...]:
+    """The columns that fit in ``width``, dropping the lowest priority first, in their order."""
+    kept = list(columns)
+    while len(kept) > 1 and sum(c.width + 2 * CELL_PADDING for c in kept) > width:
+        kept.remove(min(kept, key=lambda c: c.priority))
+    return tuple(c for c in columns if c in kept)
+
+
+class SearchBar(Input):
+    """``/`` opens it over the status line; typing filters on the data side."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "screen.clear_search", "Clear search", id="list.clear_search"),
+        Binding("down", "screen.focus_list", "To the list", show=False),
+    ]
+
+
+class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
+    """A section's list: subclasses set the class variables below and implement ``fetch``."""
+
+    TABLE: ClassVar[ActionTable]
+    FILTERS: ClassVar[tuple[ListFilter, ...]]
+    COLUMNS: ClassVar[tuple[Column, ...]]
+    OPEN_ACTION: ClassVar[str] = "view"
+    """What Enter does with the highlighted row (an id of ``TABLE``)."""
+    SEARCH_PLACEHOLDER: ClassVar[str] = "Search"
+
+    LIST_BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "cycle_filter(1)", "Next filter", group=_FILTER_GROUP, id="list.next_filter"),
+        Binding("F", "cycle_filter(-1)", "Previous filter", group=_FILTER_GROUP, id="list.previous_filter"),
+        Binding("slash", "search", "Search", key_display="/", id="list.search"),
+        Binding("escape", "clear_search", "Clear search", id="list.clear_search"),
+        Binding("left_square_bracket", "turn_page(-1)", "Previous page", group=_PAGE_GROUP, id="list.previous_page"),
+        Binding("right_square_bracket", "turn_page(1)", "Next page", group=_PAGE_GROUP, id="list.next_page"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="list.reload"),
+    ]
+
+    DEFAULT_CSS = """
+    PagedListScreen #filters {
+        height: 2;
+        width: 1fr;
+    }
+    PagedListScreen #list {
+        height: 1fr;
+    }
+    PagedListScreen ListTable {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+    }
+    PagedListScreen #empty {
+        height: 1fr;
+        content-align: center middle;
+        color: $text-muted;
+        display: none;
+    }
+    PagedListScreen.-empty #empty {
+        display: block;
+    }
+    PagedListScreen.-empty ListTable {
+        display: none;
+    }
+    PagedListScreen SearchBar {
+        dock: bottom;
+        height: 1;
+        border: none;
+        padding: 0 1;
+        display: none;
+    }
+    PagedListScreen.-searching SearchBar {
+        display: block;
+    }
+    """
+
+    filter_id: reactive[str] = reactive("", init=False)
+    search: reactive[str] = reactive("", init=False)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        table = cls.__dict__.get("TABLE")
+        if table is not None:
+            # Object actions first (what the footer lists first), then the list's own keys.
+            # Before Textual's own __init_subclass__, which merges the class's BINDINGS.
+            cls.BINDINGS = [*table.bindings(target=OBJECT_ACTION), *cls.LIST_BINDINGS, *cls.__dict__.get("BINDINGS", [])]
+        super().__init_subclass__(**kwargs)
+
+    def __init__(self, *, page_size: int | None = None, name: str | None = None, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(name=name, id=id)
+        self._page_size = page_size
+        self._page_number = 1
+        self._page: Page[RowT] | None = None
+        self._shown: tuple[str, str] | None = None  # (filter, search) of the rows on screen
+        self._rows: list[RowT] = []
+        self._generation = 0
+        self._loading = False
+        self._loading_timer: Timer | None = None
+        self._search_timer: Timer | None = None
+        self._columns: tuple[Column, ...] = ()
+        self.set_reactive(PagedListScreen.filter_id, self.FILTERS[0].id)
+
+    # -- what a section provides (and ``handlers``, see ObjectScreen)
+
+    async def fetch(self, query: ListQuery) -> Page[RowT]:
+        raise NotImplementedError
+
+    # -- layout
+
+    def compose(self) -> ComposeResult:
+        yield SectionHeader(self.SECTION)
+        yield Tabs(*(Tab(f.label, id=f"filter-{f.id}") for f in self.FILTERS), id="filters")
+        with Vertical(id="list"):
+            yield ListTable(id="rows", cursor_type="row", zebra_stripes=True, cell_padding=CELL_PADDING)
+            yield Static("", id="empty", markup=False)
+        yield SearchBar(placeholder=self.SEARCH_PLACEHOLDER, id="search")
+        yield StatusLine("", id="status")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one(Tabs).can_focus = False  # focus stays on the rows; f/F switch filters
+        self._fit_columns(self.app.size.width)
+        self.table.focus()
+        self._start_load(cursor="top")
+
+    @property
+    def table(self) -> ListTable:
+        return self.query_one(ListTable)
+
+    @property
+    def page_size(self) -> int:
+        if self._page_size is None:
+            self._page_size = host_app(self).page_size
+        return self._page_size
+
+    def _filter(self, filter_id: str) -> ListFilter:
+        return next(f for f in self.FILTERS if f.id == filter_id)
+
+    # -- columns
+
+    def _fit_columns(self, width: int) -> bool:
+        columns = fitting_columns(self.COLUMNS, width - 1)  # one column for the scrollbar
+        if columns == self._columns:
+            return False
+        self._columns = columns
+        table = self.table
+        table.clear(columns=True)
+        for column in columns:
+            table.add_column(Text(column.title, justify=column.justify), key=column.key)  # type: ignore[arg-type]
+        return True
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._fit_columns(event.size.width) and self._rows:
+            self._fill(self.table.cursor_row)
+
+    @property
+    def shown_columns(self) -> tuple[str, ...]:
+        return tuple(column.key for column in self._columns)
+
+    # -- the rows
+
+    def selected(self) -> RowT | None:
+        """The row under the cursor; None when the list is empty, or while the rows on screen
+        still belong to another filter or search (its first page is loading)."""
+        if not self._rows or self._shown != (self.filter_id, self.search):
+            return None
+        row = self.table.cursor_row
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    @property
+    def rows(self) -> list[RowT]:
+        return list(self._rows)
+
+    @property
+    def page(self) -> Page[RowT] | None:
+        return self._page
+
+    @property
+    def is_loading(self) -> bool:
+        return self._loading
+
+    def current_query(self) -> ListQuery:
+        return ListQuery(self.filter_id, self.search, self._page_number, self.page_size)
+
+    def reload(self) -> None:
+        """Fetch the page on screen again, keeping the cursor on the same row."""
+        self._start_load(cursor="keep")
+
+    # -- loading
+
+    def _start_load(self, cursor: str) -> None:
+        """Fetch the current query; ``cursor``: "top", "bottom" or "keep" (same row index)."""
+        self._generation += 1
+        self._loading = True
+        query = self.current_query()
+        self.query_one(StatusLine).show_loading(f"Loading {self._describe(query)}… (page {query.page:,})")
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+        generation = self._generation
+        self._loading_timer = self.set_timer(LOADING_DELAY, lambda: self._show_loading(generation))
+        keep_row = self.table.cursor_row if cursor == "keep" else 0
+        self._load(generation, query, cursor, keep_row)
+
+    def _describe(self, query: ListQuery) -> str:
+        what = f"{self._filter(query.filter).label.lower()} {self.TABLE.noun}s"
+        return f"{what} matching “{query.search}”" if query.search else what
+
+    def _show_loading(self, generation: int) -> None:
+        if self._loading and generation == self._generation:
+            self.query_one("#list").loading = True
+
+    def _done_loading(self) -> None:
+        self._loading = False
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+            self._loading_timer = None
+        self.query_one("#list").loading = False
+
+    @work(exclusive=True, group="list-load")
+    async def _load(self, generation: int, query: ListQuery, cursor: str, keep_row: int) -> None:
+        try:
+            page = await self.fetch(query)
+        except Exception as error:  # noqa: BLE001 - reported once, never a traceback
+            if generation == self._generation:
+                self._done_loading()
+                self._show_failure(query)
+                host_app(self).errors.report(error, retry="ctrl+r reloads.")
+            return
+        if generation != self._generation:
+            return  # the user moved on (another filter, page or search): this answer is stale
+        if query.page > page.pages:
+            # The list shrank (invoices paid or deleted elsewhere): show its last page instead.
+            self._page_number = page.pages
+            self._start_load(cursor="bottom")
+            return
+        self._done_loading()
+        self._show(page, query, cursor, keep_row)
+
+    def _show(self, page: Page[RowT], query: ListQuery, cursor: str, keep_row: int) -> None:
+        self._page = page
+        self._shown = (query.filter, query.search)
+        self._rows = list(page.items)
+        target = {"bottom": len(self._rows) - 1, "keep": keep_row}.get(cursor, 0)
+        self._fill(target)
+        status = self.query_one(StatusLine)
+        noun = self.TABLE.noun
+        label = self._describe(query).removesuffix(f" {noun}s").replace(f" {noun}s ", " ")
+        if not self._rows:
+            self.query_one("#empty", Static).update(self._empty_text(query))
+            status.show_text(f"0 {noun}s · {label}")
+        else:
+            status.show_page(page.page, page.pages, page.total, noun, label)
+        self.refresh_bindings()
+
+    def _empty_text(self, query: ListQuery) -> str:
+        if query.search:
+            return f"No {self._filter(query.filter).label.lower()} {self.TABLE.noun}s match “{query.search}”.  Escape clears the search."
+        text = self._filter(query.filter).empty
+        return text + ("  f shows the other lists." if len(self.FILTERS) > 1 else "")
+
+    def _fill(self, cursor_row: int) -> None:
+        table = self.table
+        table.clear()
+        for index, row in enumerate(self._rows):
+            table.add_row(*(column.cell(row) for column in self._columns), key=str(index))
+        empty = not self._rows
+        self.set_class(empty, "-empty")
+        if not empty:
+            table.move_cursor(row=max(0, min(cursor_row, len(self._rows) - 1)), animate=False, scroll=True)
+            if self.is_current and self.focused is None:
+                table.focus()
+
+    def _show_failure(self, query: ListQuery) -> None:
+        text = f"Could not load {self._describe(query)} (page {query.page:,}) · ctrl+r reloads"
+        shown = self._page
+        if shown is None or self._shown != (query.filter, query.search) or shown.page != query.page:
+            # Never leave another filter's or page's rows under this tab: actions would act on
+            # objects the user does not think are selected.
+            self._page = None
+            self._shown = None
+            self._rows = []
+            self._fill(0)
+            self.query_one("#empty", Static).update(text)
+        self.query_one(StatusLine).show_text(text)
+        self.refresh_bindings()
+
+    def on_screen_resume(self) -> None:
+        if self._rows and self.focused is None:
+            self.table.focus()
+
+    # -- filters, search and pages
+
+    def watch_filter_id(self, filter_id: str) -> None:
+        tabs = self.query_one(Tabs)
+        tab_id = f"filter-{filter_id}"
+        if tabs.active != tab_id:
+            # Quietly: a TabActivated from here would arrive after later `f` presses and set
+            # the filter back (the filter and the tabs would chase each other).
+            with tabs.prevent(Tabs.TabActivated):
+                tabs.active = tab_id
+        self._page_number = 1
+        self._start_load(cursor="top")
+        self.refresh_bindings()
+
+    @on(Tabs.TabActivated, "#filters")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab is not None and event.tab.id is not None:
+            self.filter_id = event.tab.id.removeprefix("filter-")  # no reload if unchanged
+            self.table.focus()
+
+    def action_cycle_filter(self, step: int) -> None:
+        ids = [f.id for f in self.FILTERS]
+        self.filter_id = ids[(ids.index(self.filter_id) + step) % len(ids)]
+
+    def action_search(self) -> None:
+        bar = self.query_one(SearchBar)
+        self.add_class("-searching")
+        bar.focus()
+
+    def action_focus_list(self) -> None:
+        self.table.focus()
+
+    def action_clear_search(self) -> None:
+        bar = self.query_one(SearchBar)
+        with bar.prevent(Input.Changed):
+            bar.value = ""
+        self.remove_class("-searching")
+        self.table.focus()
+        self.search = ""
+
+    @on(Input.Changed, "#search")
+    def _search_typed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        text = event.value.strip()
+        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, lambda: setattr(self, "search", text))
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.search = event.value.strip()
+        if not self.search:
+            self.remove_class("-searching")
+        self.table.focus()
+
+    def watch_search(self) -> None:
+        self._page_number = 1
+        self._start_load(cursor="top")
+        self.refresh_bindings()
+
+    def _pages(self) -> int | None:
+        """Pages of the current filter; None while they are unknown (its first load runs)."""
+        if self._page is None or self._shown != (self.filter_id, self.search):
+            return None
+        return self._page.pages
+
+    def action_turn_page(self, step: int) -> None:
+        target = self._page_number + step
+        pages = self._pages()
+        # While the page count is unknown, a typed-ahead `]` is allowed; a page past the end
+        # is corrected when the answer comes (see _load).
+        if target < 1 or (pages is not None and target > pages):
+            self.app.bell()
+            return
+        self._page_number = target
+        self._start_load(cursor="top" if step > 0 else "bottom")
+
+    @on(ListTable.PastEdge)
+    def _past_edge(self, event: ListTable.PastEdge) -> None:
+        event.stop()
+        self.action_turn_page(event.step)
+
+    def action_reload(self) -> None:
+        self.reload()
+        host_app(self).refresh_account()
+
+    @on(DataTable.RowHighlighted, "#rows")
+    def _row_highlighted(self) -> None:
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#rows")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_object(self.OPEN_ACTION)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == OBJECT_ACTION:
+            return self.object_action_enabled(parameters)
+        if action == "clear_search":
+            return bool(self.search) or self.has_class("-searching")
+        elif action == "turn_page":
+            step = int(parameters[0])  # type: ignore[call-overload]
+            pages = self._pages()
+            if step < 0 and self._page_number <= 1:
+                return None
+            if step > 0 and pages is not None and self._page_number >= pages:
+                return None
+        return True
