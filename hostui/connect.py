@@ -58,6 +58,8 @@ class StorageUnwritable(ServiceUnavailable):
 def _check_writable_directory(directory: Path) -> None:
     """Try what SQLite will do (create the directory, then files in it) and say plainly
     what is wrong; SQLite itself only says "unable to open database file"."""
+    if directory.exists() and not directory.is_dir():
+        raise StorageUnwritable(f"cannot write in {directory}: it is a file, not a directory")
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=directory):

@@ -104,7 +104,14 @@ class ActionTable(Generic[RowT]):
     def bindings(self, *, target: str = OBJECT_ACTION) -> list[Binding]:
         """One binding per action, calling ``<target>('<id>')`` on the screen."""
         return [
-            Binding(action.key, f"{target}('{action.id}')", action.title, show=action.footer, id=self.binding_id(action))
+            Binding(
+                action.key,
+                f"{target}('{action.id}')",
+                action.title,
+                show=action.footer,
+                tooltip=action.help,
+                id=self.binding_id(action),
+            )
             for action in self.actions
         ]
 

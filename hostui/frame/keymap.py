@@ -34,7 +34,7 @@ def binding_ids(classes: Iterable[type[DOMNode]]) -> dict[str, KeyBindingInfo]:
                 continue
             known = found.get(binding.id)
             keys = (*known.keys, key) if known is not None and key not in known.keys else (key,)
-            description = binding.description or (known.description if known else "")
+            description = binding.tooltip or binding.description or (known.description if known else "")
             found[binding.id] = KeyBindingInfo(binding.id, keys if known else (key,), description)
     return dict(sorted(found.items()))
 
