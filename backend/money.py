@@ -69,8 +69,11 @@ def tax_minor(net_minor: int, rate_percent: Decimal) -> int:
     return int(tax)
 
 
-def format_money(amount: Decimal, currency: str) -> str:
-    """'1234.5', 'EUR' -> '1,234.50 EUR' (locale-neutral, for terminals and PDFs)."""
-    q = quantize(amount, currency)
-    places = exponent(currency)
-    return f"{q:,.{places}f} {currency}"
+def format_money(amount: Decimal, currency: str, locale: str = "en") -> str:
+    """``backend.formatting.format_money``, for callers that already import this module.
+
+    Imported on call because ``backend.formatting`` imports this module for the exponents.
+    """
+    from backend.formatting import format_money as formatted
+
+    return formatted(amount, currency, locale)

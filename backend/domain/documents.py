@@ -24,7 +24,7 @@ from backend.db import read_session
 from backend.domain.invoice_rules import DOWNLOAD, QUOTE, facts_in, require
 from backend.domain.invoices import invoice_detail_in, owned_invoice
 from backend.models import Customer, Invoice, PaymentMethod
-from backend.money import format_money
+from backend.formatting import format_date, format_money
 from backend.portal import Portal
 from backend.settings import Provider
 
@@ -85,7 +85,7 @@ def pdf_text(value: object, *, multiline: bool = False) -> str:
 
 
 def _date(value: datetime | None) -> str:
-    return value.date().isoformat() if value is not None else "-"
+    return format_date(value) if value is not None else "-"
 
 
 def _rate(rate: Decimal) -> str:

@@ -1,13 +1,17 @@
-"""How amounts, dates and payment methods look on screen (one place, so every screen agrees)."""
+"""How amounts, dates and payment methods look on screen (one place, so every screen agrees).
+
+Amounts and dates come from ``backend.formatting``, so the screens say them exactly as the
+PDFs and the pay page do."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 
 from backend.contract import PaymentMethodCode
+from backend.formatting import format_date, format_datetime, format_money
 
-__all__ = ["money", "day", "method_label", "METHOD_LABELS", "METHOD_SHORT"]
+__all__ = ["money", "day", "day_time", "method_label", "METHOD_LABELS", "METHOD_SHORT"]
 
 METHOD_LABELS = {
     PaymentMethodCode.BALANCE: "account balance",
@@ -23,21 +27,18 @@ METHOD_SHORT = {
 
 
 def money(amount: Decimal, currency: str) -> str:
-    """``1,234.50 EUR``: the amount as the service quantized it (2 places for EUR), never a float."""
-    if not isinstance(amount, Decimal):
-        amount = Decimal(str(amount))
-    if amount.as_tuple().exponent == 0 and currency != "JPY":
-        amount = amount.quantize(Decimal("0.01"))
-    return f"{amount:,} {currency}"
+    """``1,234.50 EUR``, never rounded: ``backend.formatting.format_money`` (English for now)."""
+    return format_money(amount, currency)
 
 
 def day(moment: datetime | None) -> str:
-    """``2026-11-20`` (UTC): the portal's dates are UTC."""
-    if moment is None:
-        return "—"
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%d")
+    """``2026-11-20`` (the UTC day); an em dash when there is no such date."""
+    return "—" if moment is None else format_date(moment)
+
+
+def day_time(moment: datetime | None) -> str:
+    """``2026-11-20 14:05 UTC``; an em dash when there is no such moment."""
+    return "—" if moment is None else format_datetime(moment)
 
 
 def method_label(method: PaymentMethodCode | str | None, *, short: bool = False) -> str:

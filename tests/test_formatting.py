@@ -1,0 +1,121 @@
+"""The one formatter of money and dates: its style per locale, and what it refuses."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from backend import money
+from backend.formatting import FormattingError, format_date, format_datetime, format_money
+from backend.money import CurrencyError
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "locale", "expected"),
+    [
+        (Decimal("1234.5"), "EUR", "en", "1,234.50 EUR"),
+        (Decimal("1234.5"), "EUR", "de", "1.234,50 EUR"),
+        (Decimal("0.07"), "USD", "en", "0.07 USD"),
+        (Decimal("0.07"), "USD", "de", "0,07 USD"),
+        (Decimal("1234567"), "JPY", "en", "1,234,567 JPY"),
+        (Decimal("1234567"), "JPY", "de", "1.234.567 JPY"),
+        (Decimal("-1234.56"), "EUR", "en", "-1,234.56 EUR"),
+        (Decimal("-1234.56"), "EUR", "de", "-1.234,56 EUR"),
+        (Decimal("-5"), "JPY", "en", "-5 JPY"),
+        (Decimal("12345678901234567.89"), "EUR", "en", "12,345,678,901,234,567.89 EUR"),
+        (Decimal("12345678901234567.89"), "USD", "de", "12.345.678.901.234.567,89 USD"),
+        (Decimal("0"), "EUR", "en", "0.00 EUR"),
+        (Decimal("-0.00"), "EUR", "en", "0.00 EUR"),
+        (Decimal("19.500"), "EUR", "en", "19.50 EUR"),  # trailing zeros: the same money
+        (12, "EUR", "en", "12.00 EUR"),
+    ],
+)
+def test_money_in_each_locale(amount, currency, locale, expected):
+    assert format_money(amount, currency, locale) == expected
+
+
+def test_english_is_the_default_and_plain_ascii():
+    text = format_money(Decimal("-98765.43"), "EUR")
+    assert text == "-98,765.43 EUR"
+    assert text.isascii()
+
+
+def test_backend_money_says_it_the_same_way():
+    assert money.format_money(Decimal("1234.5"), "EUR") == format_money(Decimal("1234.5"), "EUR")
+    assert money.format_money(Decimal("1234.5"), "EUR", "de") == "1.234,50 EUR"
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency"),
+    [(Decimal("1.005"), "EUR"), (Decimal("0.001"), "USD"), (Decimal("7.5"), "JPY"), (Decimal("-0.999"), "EUR")],
+)
+def test_an_unquantized_amount_is_refused_not_rounded(amount, currency):
+    # Rounding happens once, in backend.money.quantize; a figure that would print rounded is a
+    # bug upstream, and a rounded figure on an invoice would differ from the one stored.
+    with pytest.raises(FormattingError, match="more places than"):
+        format_money(amount, currency)
+    assert format_money(money.quantize(amount, currency), currency)  # quantized, it prints
+
+
+def test_floats_and_non_numbers_are_refused():
+    with pytest.raises(TypeError, match="never float"):
+        format_money(1.5, "EUR")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        format_money("1.50", "EUR")  # type: ignore[arg-type]
+    with pytest.raises(FormattingError):
+        format_money(Decimal("NaN"), "EUR")
+    with pytest.raises(FormattingError):
+        format_money(Decimal("Infinity"), "EUR")
+
+
+def test_unknown_currency_and_locale_are_refused():
+    with pytest.raises(CurrencyError):
+        format_money(Decimal("1.00"), "XYZ")
+    with pytest.raises(FormattingError, match="unsupported locale 'fr'"):
+        format_money(Decimal("1.00"), "EUR", "fr")
+    with pytest.raises(FormattingError, match="unsupported locale"):
+        format_date(date(2026, 1, 2), "en_US")
+
+
+def test_dates_in_each_locale():
+    assert format_date(date(2026, 1, 2)) == "2026-01-02"
+    assert format_date(date(2026, 1, 2), "de") == "02.01.2026"
+    assert format_date(datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc), "en") == "2026-11-20"
+
+
+def test_dates_are_the_utc_day():
+    # 23:30 at UTC-2 is already the next day in UTC; naive datetimes from the database are UTC.
+    late = datetime(2026, 11, 20, 23, 30, tzinfo=timezone(timedelta(hours=-2)))
+    assert format_date(late) == "2026-11-21"
+    assert format_date(datetime(2026, 11, 20, 23, 30)) == "2026-11-20"
+
+
+def test_datetimes_are_minutes_in_utc():
+    moment = datetime(2026, 11, 20, 15, 5, 59, tzinfo=timezone(timedelta(hours=1)))
+    assert format_datetime(moment) == "2026-11-20 14:05 UTC"
+    assert format_datetime(moment, "de") == "20.11.2026 14:05 UTC"
+    with pytest.raises(TypeError):
+        format_datetime(date(2026, 11, 20))  # type: ignore[arg-type]
+
+
+def test_the_tui_widgets_use_the_same_formatter():
+    from hostui.widgets.formatting import day, day_time, money as widget_money
+
+    assert widget_money(Decimal("1234.50"), "EUR") == "1,234.50 EUR"
+    assert widget_money(Decimal("7"), "JPY") == "7 JPY"
+    assert day(datetime(2026, 11, 20, 23, 30, tzinfo=timezone(timedelta(hours=-2)))) == "2026-11-21"
+    assert day(None) == "—"
+    assert day_time(datetime(2026, 11, 20, 14, 5, tzinfo=timezone.utc)) == "2026-11-20 14:05 UTC"
+
+
+def test_importing_the_formatter_loads_neither_babel_nor_the_database_stack():
+    code = (
+        "import backend.formatting, sys; "
+        "bad = [m for m in sys.modules if m.startswith(('babel', 'sqlalchemy', 'sqlmodel'))]; "
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
