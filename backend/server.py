@@ -85,12 +85,12 @@ def _amount(value: str) -> Decimal:
 
 
 def _add_database(parser: argparse.ArgumentParser) -> None:
-    from backend.settings import default_database_url
+    from backend.environment import environment
 
     parser.add_argument(
         "--database",
         metavar="URL",
-        default=default_database_url(),
+        default=environment().database_url,
         help="sqlite:///path or postgresql+psycopg://user:password@host/db "
         "(default: the demo database in the data directory)",
     )
@@ -133,8 +133,11 @@ def _book_parser() -> argparse.ArgumentParser:
 def _public_url(args: argparse.Namespace) -> str:
     if args.public_url:
         return args.public_url.rstrip("/")
-    if os.environ.get("HOSTUI_PUBLIC_URL"):
-        return os.environ["HOSTUI_PUBLIC_URL"].rstrip("/")
+    from backend.environment import environment
+
+    configured = environment().public_url
+    if configured:
+        return configured
     host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
     if ":" in host:
         host = f"[{host}]"
@@ -166,9 +169,20 @@ def serve(args: argparse.Namespace) -> int:
 def book_transfer(args: argparse.Namespace) -> int:
     from backend.contract import ServiceError
     from backend.domain import payments
-    from backend.money import CurrencyError, format_money
+    from backend.formatting import format_money
+    from backend.money import CurrencyError, exponent, quantize
 
     currency = args.currency.strip().upper()
+    try:
+        if quantize(args.amount, currency) != args.amount:
+            # Bank transfers move whole minor units; rounding such an amount would book money
+            # that never arrived.
+            print(f"hostui-server: transfer not booked: {args.amount} has more places than "
+                  f"{currency} has ({exponent(currency)})", file=sys.stderr)
+            return EXIT_REFUSED
+    except CurrencyError as exc:
+        print(f"hostui-server: transfer not booked: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     portal = _open(args.database, must_exist=True)
     try:
         try:
@@ -186,12 +200,18 @@ def book_transfer(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from backend.environment import EnvironmentVariableError
+
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "book-transfer":
-        return book_transfer(_book_parser().parse_args(argv[1:]))
-    if argv and argv[0] == "serve":
-        argv = argv[1:]
-    return serve(_serve_parser().parse_args(argv))
+    try:
+        if argv and argv[0] == "book-transfer":
+            return book_transfer(_book_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "serve":
+            argv = argv[1:]
+        return serve(_serve_parser().parse_args(argv))
+    except EnvironmentVariableError as error:
+        print(f"hostui-server: {error}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

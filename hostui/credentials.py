@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hostui.config import data_dir as default_data_dir
+from backend.environment import TOKENS_DIR, environment, variable_name
 from hostui.config import valid_profile_name
 
 __all__ = ["SERVICE", "TOKEN_ENV", "SavedToken", "TokenStore", "keyring_usable"]
 
 SERVICE = "hostui"
-TOKEN_ENV = "HOSTUI_TOKEN"
+TOKEN_ENV = variable_name("token")
 
 
 def keyring_usable(backend: Any) -> bool:
@@ -81,12 +81,12 @@ class TokenStore:
 
     @property
     def data_dir(self) -> Path:
-        return self._data_dir if self._data_dir is not None else default_data_dir()
+        return self._data_dir if self._data_dir is not None else environment().data_dir
 
     def token_file(self, profile: str) -> Path:
         if not valid_profile_name(profile):
             raise ValueError(f"not a profile name: {profile!r}")
-        return self.data_dir / "tokens" / profile
+        return self.data_dir / TOKENS_DIR / profile
 
     def _keyring(self) -> tuple[Any, str]:
         """(a usable backend or None, why not)."""
@@ -112,9 +112,9 @@ class TokenStore:
     def load(self, profile: str, login: str, *, include_env: bool = True) -> str | None:
         """The token for ``profile``/``login``, or None when there is none anywhere."""
         if include_env and self._use_env:
-            env = os.environ.get(TOKEN_ENV, "").strip()
-            if env:
-                return env
+            env = environment().token
+            if env is not None:
+                return env.get_secret_value()
         backend, _ = self._keyring()
         if backend is not None:
             try:
@@ -127,7 +127,7 @@ class TokenStore:
 
     def source(self, profile: str, login: str) -> str | None:
         """Where ``load`` would find the token: "env", "keyring", "file" or None."""
-        if self._use_env and os.environ.get(TOKEN_ENV, "").strip():
+        if self._use_env and environment().token is not None:
             return "env"
         backend, _ = self._keyring()
         if backend is not None:

@@ -1,0 +1,168 @@
+"""Every environment variable hostui reads, and the paths that follow from them.
+
+One ``HOSTUI_*`` variable per field, read by pydantic-settings; nothing else in hostui or the
+portal reads ``os.environ`` for its own settings. Empty variables count as unset, so
+``HOSTUI_PUBLIC_URL= hostui-server`` means "no public URL given".
+
+    HOSTUI_DATA_DIR    the data directory (default: the platform's, ~/.local/share/hostui)
+    HOSTUI_CONFIG      the config file (default: config.toml in the platform's config dir)
+    HOSTUI_PUBLIC_URL  base of pay links and card checkouts handed out (default: unset)
+    HOSTUI_SECRET_KEY  the key that encrypts server passwords (default: <data dir>/secret.key)
+    HOSTUI_TOKEN       the API token of a remote profile (default: keyring, then token file)
+
+Paths have ``~`` expanded and are made absolute when read, so a relative or ``~`` value means
+the same thing to every process that reads it later, whatever its working directory.
+
+It lives in ``backend`` because the TUI already depends on ``backend`` (the contract) and the
+portal must not depend on the TUI. It imports pydantic-settings and platformdirs only: no
+SQLAlchemy, so the remote TUI can read its config without loading the database stack.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+
+__all__ = [
+    "APP_NAME",
+    "ENV_PREFIX",
+    "DATABASE_FILE",
+    "SECRET_KEY_FILE",
+    "TOKENS_DIR",
+    "Environment",
+    "EnvironmentVariableError",
+    "environment",
+    "variable_name",
+]
+
+APP_NAME = "hostui"
+ENV_PREFIX = "HOSTUI_"
+
+# Names inside the data directory.
+DATABASE_FILE = "portal.sqlite3"
+SECRET_KEY_FILE = "secret.key"
+TOKENS_DIR = "tokens"
+
+_SECRET_FIELDS = frozenset({"secret_key", "token"})
+
+
+def variable_name(field: str) -> str:
+    """``"data_dir"`` -> ``"HOSTUI_DATA_DIR"``."""
+    return ENV_PREFIX + field.upper()
+
+
+class EnvironmentVariableError(ValueError):
+    """A ``HOSTUI_*`` variable hostui cannot use; ``str()`` names it and says what is wrong."""
+
+
+def _absolute(path: Path) -> Path:
+    try:
+        expanded = path.expanduser()
+    except RuntimeError as error:  # "~someone" with no such user, or no home at all
+        raise ValueError(f"cannot expand '~' in {str(path)!r}: {error}") from None
+    # absolute(), not resolve(): a symlinked data directory stays the path the user gave.
+    return expanded.absolute()
+
+
+class Environment(BaseSettings):
+    """The ``HOSTUI_*`` variables of this process; build it with :func:`environment`."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True, extra="ignore", frozen=True)
+
+    data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME)))
+    config: Path = Field(default_factory=lambda: Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml")
+    public_url: str | None = None
+    secret_key: SecretStr | None = None
+    token: SecretStr | None = None
+
+    @field_validator("data_dir", "config")
+    @classmethod
+    def _paths(cls, value: Path) -> Path:
+        return _absolute(value)
+
+    @field_validator("public_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().rstrip("/")
+        scheme, _, rest = value.partition("://")
+        if scheme.lower() not in ("http", "https") or not rest or any(c.isspace() for c in value):
+            raise ValueError("must be an http:// or https:// URL, e.g. https://portal.example.com")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        text = value.get_secret_value().strip()
+        try:
+            raw = base64.urlsafe_b64decode(text.encode("ascii"))
+        except (binascii.Error, UnicodeEncodeError):
+            raw = b""
+        if len(raw) != 32:
+            raise ValueError("must be a Fernet key: 32 bytes in URL-safe base64 (44 characters)")
+        return SecretStr(text)
+
+    @field_validator("token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        text = value.get_secret_value().strip()
+        if not text:
+            return None
+        # It goes into an Authorization header: a newline there would be a header injection.
+        if any(c.isspace() or not c.isprintable() for c in text):
+            raise ValueError("must be one word: no spaces or control characters")
+        return SecretStr(text)
+
+    # -- derived paths
+
+    @property
+    def database_file(self) -> Path:
+        """The demo/default SQLite database."""
+        return self.data_dir / DATABASE_FILE
+
+    @property
+    def database_url(self) -> str:
+        """The database a local profile and ``hostui-server`` use when told none."""
+        return f"sqlite:///{self.database_file}"
+
+    @property
+    def secret_key_file(self) -> Path:
+        return self.data_dir / SECRET_KEY_FILE
+
+    @property
+    def tokens_dir(self) -> Path:
+        """Where tokens go when there is no system keyring."""
+        return self.data_dir / TOKENS_DIR
+
+
+def _describe(error: ValidationError) -> str:
+    problems = []
+    for item in error.errors():
+        field = str(item["loc"][0]) if item.get("loc") else ""
+        message = item.get("msg", "invalid value").removeprefix("Value error, ")
+        if field in _SECRET_FIELDS or "input" not in item:
+            problems.append(f"{variable_name(field)}: {message}")
+        else:
+            problems.append(f"{variable_name(field)}={str(item['input'])!r}: {message}")
+    return "; ".join(problems)
+
+
+def environment() -> Environment:
+    """The variables as the process has them now (read afresh on every call: cheap, and tests
+    and the CLI may change them); ``EnvironmentVariableError`` when one is unusable."""
+    try:
+        return Environment()
+    except ValidationError as error:
+        raise EnvironmentVariableError(_describe(error)) from None
+    except SettingsError as error:
+        raise EnvironmentVariableError(str(error)) from None
