@@ -163,3 +163,31 @@ def test_renewal_bills_every_recurring_item_as_the_first_invoice_did(portal, dem
         f"{first_period[0]:%Y-%m-%d} to {first_period[1]:%Y-%m-%d}", f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"
     )
     assert renewal.lines[0].amount == first.lines[0].amount
+
+
+def test_deleting_and_renewing_a_demo_invoice_with_add_ons_bills_the_same(portal, demo_customer_id):
+    """NH-000189's case, found by property: an order with add-ons whose open invoice is
+    deleted (to pay another way) and renewed must bill exactly what the deleted one did."""
+    from backend.models import OrderItem
+
+    with read_session(portal.engine) as session:
+        open_with_add_ons = session.exec(
+            select(Invoice.id)
+            .where(
+                Invoice.customer_id == demo_customer_id,
+                Invoice.status == "unpaid",
+                Invoice.order_id.in_(select(OrderItem.order_id).where(OrderItem.recurring)),
+            )
+            .order_by(Invoice.id)
+        ).all()
+    assert open_with_add_ons, "the demo has an open renewal of an order with add-ons"
+    for invoice_id in open_with_add_ons:
+        before = invoices.get_invoice(portal, demo_customer_id, invoice_id)
+        assert len(before.lines) > 1
+        invoices.delete_invoice(portal, demo_customer_id, invoice_id, "test")
+        renewed = billing.renew_order(portal, demo_customer_id, before.order_id, _key(), "test")
+        assert renewed.period_start == before.period_start
+        assert renewed.net == before.net and renewed.total == before.total
+        assert [(line.description, line.quantity, line.unit_price) for line in renewed.lines] == [
+            (line.description, line.quantity, line.unit_price) for line in before.lines
+        ]

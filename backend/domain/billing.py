@@ -73,17 +73,27 @@ def tax_rate_bp_for(customer: Customer) -> int:
     return DOMESTIC_TAX_RATE_BP if customer.country == DOMESTIC_COUNTRY else 0
 
 
-def next_invoice_number(session: Session, sequence: str = DEFAULT_SEQUENCE) -> str:
-    """Take the next number; the sequence row stays locked until the transaction ends, so the
-    numbers of committed invoices have no gaps and no duplicates."""
+def take_invoice_numbers(session: Session, count: int, sequence: str = DEFAULT_SEQUENCE) -> list[str]:
+    """Take the next ``count`` numbers; the sequence row stays locked until the transaction
+    ends, so the numbers of committed invoices have no gaps and no duplicates."""
     row = session.exec(
         select(InvoiceSequence).where(InvoiceSequence.name == sequence).with_for_update()
     ).first()
     if row is None:
         raise Conflict(f"invoice sequence {sequence!r} is not set up")
-    number = f"{row.prefix}{row.next_value:06d}"
-    row.next_value += 1
-    return number
+    numbers = [f"{row.prefix}{value:06d}" for value in range(row.next_value, row.next_value + count)]
+    row.next_value += count
+    return numbers
+
+
+def next_invoice_number(session: Session, sequence: str = DEFAULT_SEQUENCE) -> str:
+    return take_invoice_numbers(session, 1, sequence)[0]
+
+
+def invoice_amounts(items: Iterable[LineItem], rate_bp: int) -> tuple[int, int]:
+    """(net, tax) in minor units of an invoice with these lines at this tax rate."""
+    net = sum(item.quantity * item.unit_price_minor for item in items)
+    return net, tax_minor(net, _percent(rate_bp))
 
 
 def issue_invoice(
@@ -99,9 +109,8 @@ def issue_invoice(
 ) -> Invoice:
     if not items:
         raise ValueError("an invoice needs at least one line")
-    net = sum(item.quantity * item.unit_price_minor for item in items)
     rate_bp = tax_rate_bp_for(customer)
-    tax = tax_minor(net, _percent(rate_bp))
+    net, tax = invoice_amounts(items, rate_bp)
     invoice = Invoice(
         customer_id=customer.id,
         number=next_invoice_number(session),

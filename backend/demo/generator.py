@@ -1,47 +1,65 @@
-"""Deterministic demo data: a believable customer portal to look at, test against and benchmark.
+"""Creates the demo's rows: customers, orders and their items, servers, invoices and payments,
+tickets, mailboxes, logins, audit log and traffic.
 
 Everything is derived from ``DemoSize.seed`` (through private ``random.Random`` instances, one
 per concern, so changing the amount of traffic does not change the invoices) and from the
 ``now`` argument; neither the global random module nor the real clock is used. Seeding the
 same size and seed twice gives the same invoice numbers, amounts, dates and traffic; only
 password hashes and Fernet ciphertexts differ, because they are salted by design.
-
-Two customers are created:
-
-* ``demo`` / ``demo``: a German small business with eight orders (dedicated servers and
-  VPS), about three years of monthly invoices, tickets, mailboxes and login history;
-* ``acme`` / ``acme``: a small US customer, there to prove customers never see each other.
-
-Large volumes (``DemoSize.invoices``, a year of 5-minute traffic) are written in one
-transaction straight through the driver (executemany on SQLite, COPY on PostgreSQL), never one
-ORM object at a time.
-
-    python -m backend.demo --database sqlite:///portal.sqlite3 [--invoices N] [--traffic-days D]
 """
 
 from __future__ import annotations
 
-import argparse
 import bisect
-import calendar
-import dataclasses
 import json
 import math
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, func
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from backend import money
 from backend.db import is_sqlite, read_session, write_session
-from backend.db_types import UTCDateTime
+from backend.demo.bulk import TrafficWriter, bulk_insert, ids_since, max_id
+from backend.demo.catalogue import (
+    AUTHOR_CUSTOMER,
+    AUTHOR_STAFF,
+    CustomerSpec,
+    DEMO_CUSTOMER,
+    DEMO_LOGIN,
+    DEMO_NOW,
+    DEMO_PASSWORD,
+    ORDERS,
+    OS_IMAGES,
+    OTHER_CUSTOMER,
+    OTHER_LOGIN,
+    OTHER_PASSWORD,
+    OrderSpec,
+    PAYMENT_METHODS,
+    RENEWAL_LEAD,
+    RESERVED_IPS,
+    SAMPLES_PER_DAY,
+    SAMPLE_STEP,
+    SEQUENCE_PREFIX,
+    TARIFFS,
+    TARIFF_BY_CODE,
+    TICKETS,
+    TariffSpec,
+)
+from backend.domain.billing import (
+    DEFAULT_SEQUENCE,
+    LineItem,
+    invoice_amounts,
+    issue_invoice,
+    order_lines,
+    take_invoice_numbers,
+    tax_rate_bp_for,
+)
+from backend.domain.periods import add_months
 from backend.models import (
     AuditLog,
     BalanceEntry,
@@ -51,6 +69,7 @@ from backend.models import (
     InvoiceSequence,
     LoginEvent,
     Mailbox,
+    OrderItem,
     OsImage,
     Payment,
     PaymentMethod,
@@ -61,25 +80,9 @@ from backend.models import (
     Ticket,
     TicketMessage,
     TicketReadState,
-    TrafficSample,
 )
-from backend.portal import Portal, open_portal
+from backend.portal import Portal
 from backend.security import hash_password
-from backend.settings import Settings
-
-DEMO_NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
-DEMO_LOGIN = "demo"
-DEMO_PASSWORD = "demo"
-OTHER_LOGIN = "acme"
-OTHER_PASSWORD = "acme"
-
-SEQUENCE_NAME = "default"
-SEQUENCE_PREFIX = "NH-"
-# Renewal invoices are issued this long before the period they bill starts.
-RENEWAL_LEAD = timedelta(days=10)
-SAMPLE_STEP = timedelta(minutes=5)
-SAMPLES_PER_DAY = 288
-BULK_CHUNK = 10_000
 
 
 @dataclass(frozen=True)
@@ -102,399 +105,7 @@ class DemoReport:
         self.counts[table] = self.counts.get(table, 0) + rows
 
 
-# --- reference data -------------------------------------------------------------------------
-
-PAYMENT_METHODS = (("balance", "Account balance"), ("bank_transfer", "Bank transfer"), ("card", "Card"))
-
-OS_IMAGES = (
-    ("debian-12", "Debian 12 (bookworm)", "linux"),
-    ("debian-13", "Debian 13 (trixie)", "linux"),
-    ("ubuntu-24.04", "Ubuntu 24.04 LTS", "linux"),
-    ("ubuntu-22.04", "Ubuntu 22.04 LTS", "linux"),
-    ("almalinux-9", "AlmaLinux 9", "linux"),
-    ("rocky-9", "Rocky Linux 9", "linux"),
-    ("freebsd-14", "FreeBSD 14.3", "bsd"),
-    ("windows-2022", "Windows Server 2022 Standard", "windows"),
-)
-
-
-@dataclass(frozen=True)
-class _Tariff:
-    code: str
-    name: str
-    kind: str
-    cpu: str
-    ram_gb: int
-    disk: str
-    traffic_tb: int
-    price_minor: int  # EUR per month, net
-    port: str
-
-
-TARIFFS = (
-    _Tariff("ds-7950x", "DS-Ryzen 7950X", "dedicated", "AMD Ryzen 9 7950X, 16 cores / 32 threads",
-            128, "2 x 1.92 TB NVMe SSD", 20, 10900, "1 Gbit/s"),
-    _Tariff("ds-9354p", "DS-EPYC 9354P", "dedicated", "AMD EPYC 9354P, 32 cores / 64 threads",
-            256, "2 x 3.84 TB NVMe SSD", 20, 23900, "1 Gbit/s"),
-    _Tariff("ds-e2388g", "DS-Xeon E-2388G", "dedicated", "Intel Xeon E-2388G, 8 cores / 16 threads",
-            64, "2 x 16 TB SATA HDD", 20, 7900, "1 Gbit/s"),
-    _Tariff("vps-s", "VPS S", "vps", "2 vCPU (AMD EPYC)", 4, "80 GB NVMe", 20, 549, "shared 1 Gbit/s"),
-    _Tariff("vps-m", "VPS M", "vps", "4 vCPU (AMD EPYC)", 8, "160 GB NVMe", 20, 1099, "shared 1 Gbit/s"),
-    _Tariff("vps-l", "VPS L", "vps", "8 vCPU (AMD EPYC)", 16, "320 GB NVMe", 20, 2199, "shared 1 Gbit/s"),
-)
-_TARIFF_BY_CODE = {t.code: t for t in TARIFFS}
-
-# --- the two customers ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _CustomerSpec:
-    login: str
-    password: str
-    name: str
-    company: str
-    email: str
-    address: str
-    country: str
-    vat_id: str | None
-    phone: str
-    currency: str
-    tax_rate_bp: int
-    balance_minor: int  # the ledger is built so that it ends exactly here
-    years: float  # how long ago the account was opened
-    method_weights: tuple[tuple[str, int], ...]  # how this customer usually pays
-    login_ips: tuple[str, ...]
-    clients: tuple[str, ...]
-    logins: int
-    top_up_by: str  # how the customer tops up the account balance
-
-
-DEMO_CUSTOMER = _CustomerSpec(
-    login=DEMO_LOGIN,
-    password=DEMO_PASSWORD,
-    name="Jana Hoffmann",
-    company="Hoffmann Systemhaus GmbH",
-    email="jana.hoffmann@hoffmann-systemhaus.example",
-    address="Hoffmann Systemhaus GmbH\nz. Hd. Jana Hoffmann\nSpeicherstadtweg 7\n28195 Bremen\nGermany",
-    country="DE",
-    vat_id="DE123456789",
-    phone="+49 421 5550173",
-    currency="EUR",
-    tax_rate_bp=1900,
-    balance_minor=25_000,
-    years=3.05,
-    method_weights=(("bank_transfer", 45), ("card", 30), ("balance", 25)),
-    login_ips=("198.51.100.23", "198.51.100.23", "198.51.100.23", "203.0.113.201", "192.0.2.213"),
-    clients=("hostui 0.1.0 (Linux; xterm-256color)", "hostui 0.1.0 (macOS; iTerm2)", "hostui-api/0.1 (curl)"),
-    logins=40,
-    top_up_by="bank transfer",
-)
-
-OTHER_CUSTOMER = _CustomerSpec(
-    login=OTHER_LOGIN,
-    password=OTHER_PASSWORD,
-    name="Sam Rivera",
-    company="Acme Cloud Labs Inc.",
-    email="sam.rivera@acme-cloudlabs.example",
-    address="Acme Cloud Labs Inc.\n1200 Harbor Blvd, Suite 400\nOakland, CA 94607\nUnited States",
-    country="US",
-    vat_id=None,
-    phone="+1 510 555 0142",
-    currency="USD",
-    # Services to a business outside the EU are not subject to German VAT.
-    tax_rate_bp=0,
-    balance_minor=10_000,
-    years=0.5,
-    method_weights=(("card", 80), ("bank_transfer", 20)),
-    login_ips=("192.0.2.222", "192.0.2.222", "203.0.113.230"),
-    clients=("hostui 0.1.0 (Linux; tmux-256color)",),
-    logins=8,
-    top_up_by="card",
-)
-
-# Addresses that must never be handed to a server (they are the customers' own offices).
-_RESERVED_IPS = frozenset(DEMO_CUSTOMER.login_ips + OTHER_CUSTOMER.login_ips)
-
-
-@dataclass(frozen=True)
-class _Addon:
-    description: str
-    unit_price_minor: int
-    quantity: int
-    since_periods: int  # billed on the last N periods (a large number: from the start)
-    extra_ipv4: bool = False
-
-
-@dataclass(frozen=True)
-class _OrderSpec:
-    key: str
-    customer: str
-    tariff: str
-    hostname: str
-    os: str
-    datacenter: str
-    periods: int  # billing periods that started before the next renewal
-    # The next period starts this many days after ``now``; for a "new" order (not paid, not
-    # provisioned) it is the day the order was placed, relative to ``now``.
-    renews_in_days: int
-    period_months: int = 1
-    status: str = "active"
-    power_state: str = "on"
-    price_minor: int | None = None  # per billing period; the tariff's monthly price if None
-    addons: tuple[_Addon, ...] = ()
-    traffic: tuple[float, float, float, float, float] = (2.0, 2.0, 14.0, 0.5, 1.0)
-    # traffic: (rx Mbit/s, tx Mbit/s, peak hour UTC, daily amplitude 0..1, weekend factor)
-
-
-_IPV4_ADDON = "Additional IPv4 address"
-
-ORDERS = (
-    _OrderSpec("web01", DEMO_LOGIN, "ds-7950x", "web01.hoffmann-systemhaus.example", "debian-12",
-               "FSN1-DC14", periods=36, renews_in_days=4,
-               addons=(_Addon("Backup space 500 GB", 490, 1, since_periods=20),),
-               traffic=(4.0, 38.0, 19.0, 0.6, 0.8)),
-    _OrderSpec("db01", DEMO_LOGIN, "ds-9354p", "db01.hoffmann-systemhaus.example", "debian-12",
-               "FSN1-DC14", periods=35, renews_in_days=19, traffic=(11.0, 8.0, 13.0, 0.4, 0.7)),
-    _OrderSpec("backup01", DEMO_LOGIN, "ds-e2388g", "backup01.hoffmann-systemhaus.example", "freebsd-14",
-               "NBG1-DC3", periods=36, renews_in_days=24, traffic=(55.0, 1.5, 2.0, 0.9, 1.0)),
-    _OrderSpec("mail", DEMO_LOGIN, "vps-l", "mail.hoffmann-systemhaus.example", "ubuntu-24.04",
-               "FSN1-DC14", periods=32, renews_in_days=2,
-               addons=(_Addon(_IPV4_ADDON, 170, 1, since_periods=999, extra_ipv4=True),),
-               traffic=(1.6, 1.1, 9.0, 0.5, 0.4)),
-    _OrderSpec("monitoring", DEMO_LOGIN, "vps-m", "monitoring.hoffmann-systemhaus.example", "ubuntu-22.04",
-               "HEL1-DC2", periods=3, renews_in_days=78, period_months=12, price_minor=11_869,
-               traffic=(0.6, 0.3, 12.0, 0.1, 1.0)),
-    _OrderSpec("vpn", DEMO_LOGIN, "vps-s", "vpn.hoffmann-systemhaus.example", "debian-13",
-               "FSN1-DC14", periods=19, renews_in_days=7, traffic=(3.0, 2.5, 10.0, 0.7, 0.3)),
-    _OrderSpec("ci", DEMO_LOGIN, "ds-7950x", "ci-runner.hoffmann-systemhaus.example", "ubuntu-24.04",
-               "NBG1-DC3", periods=14, renews_in_days=8,
-               addons=(_Addon(_IPV4_ADDON, 170, 2, since_periods=6, extra_ipv4=True),),
-               traffic=(24.0, 5.0, 13.0, 0.8, 0.2)),
-    _OrderSpec("staging", DEMO_LOGIN, "vps-m", "staging.hoffmann-systemhaus.example", "almalinux-9",
-               "FSN1-DC14", periods=1, renews_in_days=-2, status="new", power_state="off"),
-    _OrderSpec("acme-web", OTHER_LOGIN, "vps-l", "web.acme-cloudlabs.example", "rocky-9",
-               "HEL1-DC2", periods=5, renews_in_days=5, price_minor=2399,
-               traffic=(3.0, 20.0, 17.0, 0.6, 0.7)),
-    _OrderSpec("acme-build", OTHER_LOGIN, "ds-e2388g", "build.acme-cloudlabs.example", "windows-2022",
-               "HEL1-DC2", periods=4, renews_in_days=21, price_minor=8500,
-               traffic=(9.0, 2.0, 18.0, 0.7, 0.4)),
-)
-
-# --- tickets ------------------------------------------------------------------------------------
-
-_STAFF_LUKAS = "Support — Lukas"
-_STAFF_MIRA = "Support — Mira"
-_STAFF_TOBIAS = "Billing — Tobias"
-_STAFF_AYLIN = "Network Ops — Aylin"
-_STAFF_JONAS = "DC Team — Jonas"
-
-
-@dataclass(frozen=True)
-class _TicketSpec:
-    customer: str
-    order: str | None
-    department: str
-    importance: str
-    status: str
-    subject: str
-    days_ago: float
-    # (author kind, author name or "" for the customer, hours after opening, body)
-    messages: tuple[tuple[str, str, float, str], ...]
-    unread: bool = False  # the customer has not read the last staff reply yet
-
-
-_C = "customer"
-_S = "staff"
-
-TICKETS = (
-    _TicketSpec(
-        DEMO_LOGIN, "web01", "technical", "high", "open",
-        "SMART warnings on second NVMe of {hostname}", 3.2,
-        (
-            (_C, "", 0, "Hello,\n\nsince last night smartd on {hostname} ({ip}) reports errors on "
-             "/dev/nvme1n1:\n\n  Critical Warning: 0x04\n  Percentage Used: 97%\n  Media and Data "
-             "Integrity Errors: 14\n\nThe RAID 1 is still clean. Can you replace the drive? We can "
-             "accept a short downtime tonight after 22:00 CET.\n\nBest regards\nJana Hoffmann"),
-            (_S, _STAFF_LUKAS, 0.6, "Hello Ms Hoffmann,\n\nthank you for the SMART output; the drive "
-             "is clearly worn out. Please send us the serial number of the failing drive "
-             "(smartctl -i /dev/nvme1n1) and confirm the time window, then our datacenter team "
-             "schedules the swap.\n\nKind regards\nLukas"),
-            (_C, "", 1.4, "Serial number: S64ANS0T512345. 22:00 CET tonight is fine, please go ahead."),
-            (_S, _STAFF_JONAS, 14.5, "The drive was replaced at 22:14 CET and the server is back "
-             "online. Please add the new drive to the array again, for example:\n\n  sgdisk -R "
-             "/dev/nvme1n1 /dev/nvme0n1\n  sgdisk -G /dev/nvme1n1\n  mdadm --manage /dev/md0 --add "
-             "/dev/nvme1n1p2\n\nand watch the resync in /proc/mdstat.\n\nJonas, {datacenter}"),
-        ),
-        unread=True,
-    ),
-    _TicketSpec(
-        DEMO_LOGIN, "mail", "technical", "normal", "closed",
-        "Reverse DNS for {ip}", 410,
-        (
-            (_C, "", 0, "Hi, please set the PTR record of {ip} to {hostname}. Some receivers reject "
-             "our mail because the rDNS still points to the generic static name."),
-            (_S, _STAFF_MIRA, 2.5, "Hello,\n\nyou can change reverse DNS yourself under Servers -> "
-             "IP addresses; we have set it for you this time:\n\n  {ip} -> {hostname}\n  {ipv6} -> "
-             "{hostname}\n\nThe change may take up to an hour to be visible everywhere.\n\nMira"),
-            (_C, "", 5, "Thanks, dig -x {ip} shows the new name now."),
-        ),
-    ),
-    _TicketSpec(
-        DEMO_LOGIN, "db01", "finance", "normal", "closed",
-        "Two invoices for the same period of db01", 0,  # dated after the deleted invoice
-        (
-            (_C, "", 0, "Hello,\n\nwe received invoice {deleted_invoice} and later "
-             "{replacement_invoice}, both for db01 and the same month. Which one should we pay?"),
-            (_S, _STAFF_TOBIAS, 3, "Hello Ms Hoffmann,\n\n{deleted_invoice} was deleted when your "
-             "colleague switched the payment method from bank transfer to card, and the renewal "
-             "was issued again as {replacement_invoice}. Only {replacement_invoice} is payable; it "
-             "has already been paid. You can find deleted invoices in Invoices under the "
-             "\"Deleted\" filter.\n\nBest regards\nTobias"),
-            (_C, "", 20, "Understood, thank you."),
-        ),
-    ),
-    _TicketSpec(
-        DEMO_LOGIN, "db01", "technical", "high", "closed",
-        "{ip} unreachable - null route?", 156,
-        (
-            (_C, "", 0, "Our database server {hostname} ({ip}) has been unreachable from outside "
-             "for ten minutes; the KVM console shows the machine is fine. Is the IP blocked?"),
-            (_S, _STAFF_AYLIN, 0.3, "Hello,\n\nyes: at 14:02 UTC our DDoS mitigation saw about "
-             "38 Gbit/s of UDP reflection traffic (source port 11211, memcached) towards {ip}, more "
-             "than the filters could absorb, so the address was null-routed for 30 minutes. The "
-             "null route has been lifted at 14:32 UTC and the attack is over.\n\nAylin, Network "
-             "Operations"),
-            (_C, "", 1.1, "Thanks. Can we avoid a null route next time? The database only needs "
-             "TCP 5432 from our office and the web servers."),
-            (_S, _STAFF_AYLIN, 2.4, "We have enabled the stricter filter profile for {ip}: UDP "
-             "is dropped upstream except DNS replies and NTP, so reflection attacks no longer reach "
-             "the port. Please also restrict 5432 in your host firewall.\n\nAylin"),
-            (_C, "", 3.0, "Perfect, thank you for the quick help."),
-        ),
-    ),
-    _TicketSpec(
-        DEMO_LOGIN, "ci", "technical", "normal", "open",
-        "IP-KVM console of {hostname} does not load", 1.1,
-        (
-            (_C, "", 0, "The IP-KVM session for {hostname} opens, but the HTML5 console stays black "
-             "with 'connecting...'. Tried Firefox and Chromium."),
-            (_S, _STAFF_LUKAS, 2.2, "Hello,\n\nthe BMC of this server had hung; we have reset it. "
-             "Please request a new KVM session in the portal (the old link is invalid now) and "
-             "try again. The KVM user and password are shown under Servers -> IP-KVM.\n\nLukas"),
-        ),
-        unread=True,
-    ),
-    _TicketSpec(
-        DEMO_LOGIN, "vpn", "finance", "normal", "open",
-        "Annual billing for {hostname}?", 9,
-        (
-            (_C, "", 0, "Hello, can we switch {hostname} to annual billing like the monitoring "
-             "VPS? The small monthly invoices create a lot of bookkeeping for us."),
-            (_S, _STAFF_TOBIAS, 26, "Hello Ms Hoffmann,\n\nyes, annual billing is possible with a "
-             "10 % discount. We will switch the order at its next renewal, so the current monthly "
-             "invoice stays as it is. Please confirm and we will do the rest.\n\nTobias"),
-        ),
-    ),
-    _TicketSpec(
-        DEMO_LOGIN, "vpn", "technical", "normal", "closed",
-        "Reinstall with Debian 13 fails", 230,
-        (
-            (_C, "", 0, "I requested a reinstall of {hostname} with Debian 13 twice; both times the "
-             "installer stops with 'Release file is not valid yet'."),
-            (_S, _STAFF_MIRA, 4, "Hello,\n\none of our install mirrors had a wrong system clock "
-             "after maintenance, so the Release file looked like it came from the future. The "
-             "mirror is fixed; please request the reinstall once more.\n\nMira"),
-            (_C, "", 6, "Worked this time, thank you."),
-        ),
-    ),
-    _TicketSpec(
-        DEMO_LOGIN, None, "finance", "high", "closed",
-        "Card payment declined, amount still reserved", 300,
-        (
-            (_C, "", 0, "Our card payment for an invoice was declined, but our bank shows the "
-             "amount as reserved. Please do not charge it twice."),
-            (_S, _STAFF_TOBIAS, 5, "Hello,\n\nthe declined attempt was never captured; what you "
-             "see is an authorization hold that your bank releases within 5 to 7 business days. "
-             "The invoice is still unpaid and can be paid by card again or by bank transfer.\n\n"
-             "Best regards\nTobias"),
-            (_C, "", 30, "The hold is gone now. Thanks for the explanation."),
-        ),
-    ),
-    _TicketSpec(
-        DEMO_LOGIN, "ci", "technical", "normal", "closed",
-        "Two additional IPv4 addresses for {hostname}", 190,
-        (
-            (_C, "", 0, "We need two more IPv4 addresses on {hostname} for separate runner "
-             "networks. Justification: isolated build VMs with their own public address."),
-            (_S, _STAFF_LUKAS, 6, "Hello,\n\nwe have routed {extra_ips} to {hostname}. Configure "
-             "them as /32 with the server's main gateway {gateway}. They are billed as add-ons on "
-             "the order from the next renewal.\n\nLukas"),
-        ),
-    ),
-    _TicketSpec(
-        DEMO_LOGIN, "web01", "technical", "normal", "open",
-        "Packet loss to {datacenter} in the evenings", 0.4,
-        (
-            (_C, "", 0, "Between 19:00 and 22:00 we see 3-5 % packet loss from Deutsche Telekom "
-             "lines to {hostname} ({ip}). mtr from our office:\n\n  4. 62.154.x.x   0.0%\n  7. "
-             "core-fra.nordlicht.example  4.1%\n  8. {ip}  4.3%\n\nDuring the day it is clean."),
-        ),
-    ),
-    _TicketSpec(
-        DEMO_LOGIN, None, "finance", "normal", "closed",
-        "Invoices to our accounting mailbox", 520,
-        (
-            (_C, "", 0, "Please send invoices to buchhaltung@hoffmann-systemhaus.example instead "
-             "of my personal address."),
-            (_S, _STAFF_TOBIAS, 3, "Hello Ms Hoffmann,\n\nwe have added "
-             "buchhaltung@hoffmann-systemhaus.example as your billing mailbox. You can manage "
-             "alternative mailboxes yourself under Account -> Mailboxes.\n\nTobias"),
-        ),
-    ),
-    _TicketSpec(
-        DEMO_LOGIN, "backup01", "technical", "normal", "closed",
-        "Two more HDDs for {hostname}?", 640,
-        (
-            (_C, "", 0, "Could you add two more 16 TB drives to {hostname}, and what would it cost?"),
-            (_S, _STAFF_MIRA, 5, "Hello,\n\nthe chassis of this model takes exactly two drives. "
-             "For four drives we can offer a migration to a 4-bay system for 119.00 EUR per month "
-             "(net); we would install it in parallel so you can copy the ZFS pool with zfs send."
-             "\n\nMira"),
-            (_C, "", 50, "Thanks, we will stay with the current server for now."),
-        ),
-    ),
-    _TicketSpec(
-        OTHER_LOGIN, "acme-build", "technical", "normal", "open",
-        "Windows activation on {hostname}", 2,
-        (
-            (_C, "", 0, "{hostname} says Windows is not activated. Is the license included?"),
-            (_S, _STAFF_LUKAS, 3, "Hello Sam,\n\nthe license is included. The server could not "
-             "reach our KMS host after the reinstall; we have fixed the route. Please run "
-             "slmgr /ato as Administrator.\n\nLukas"),
-        ),
-        unread=True,
-    ),
-    _TicketSpec(
-        OTHER_LOGIN, None, "finance", "normal", "closed",
-        "W-9 / tax form", 60,
-        (
-            (_C, "", 0, "Our accounts payable team asks for a tax form for your company."),
-            (_S, _STAFF_TOBIAS, 20, "Hello Sam,\n\nwe are a German company, so instead of a W-9 "
-             "we send a W-8BEN-E; it is attached to the copy of this reply sent to your e-mail "
-             "address.\n\nTobias"),
-        ),
-    ),
-)
-
-
 # --- small helpers ------------------------------------------------------------------------------
-
-
-def _add_months(day: date, months: int) -> date:
-    """The same day of month ``months`` later (clamped to the month's end, like billing does)."""
-    years, month0 = divmod(day.month - 1 + months, 12)
-    year, month = day.year + years, month0 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _at(day: date, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
@@ -520,119 +131,14 @@ def _password(rng: random.Random, length: int = 16) -> str:
     return "".join(rng.choice(alphabet) for _ in range(length))
 
 
-def _chunks(rows: Sequence[Any], size: int = BULK_CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
-def _sqlite_utc(value: datetime | None) -> str | None:
-    """UTCDateTime's SQLite storage format, without the generic processor's per-value overhead."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError("naive datetime given to a UTC column")
-    v = value.astimezone(timezone.utc)
-    return (f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
-            f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}")
-
-
-def _bind_processor(column: Any, dialect: Any, sample: Any) -> Callable[[Any], Any] | None:
-    """The column's bind processor; for UTC timestamps on SQLite a faster twin of it, used
-    only after it has given the very same string as the official one for a sample value."""
-    official = column.type.dialect_impl(dialect).bind_processor(dialect)
-    if isinstance(column.type, UTCDateTime) and dialect.name == "sqlite" and official is not None:
-        probe = sample if isinstance(sample, datetime) else DEMO_NOW
-        if _sqlite_utc(probe) == official(probe):
-            return _sqlite_utc
-    return official
-
-
-def _executemany(connection: Any, table: Table, keys: Sequence[str], rows: Sequence[tuple]) -> None:
-    """Insert value tuples (already bind-processed) in chunks, as fast as the driver allows:
-    COPY on PostgreSQL (psycopg), the DBAPI's executemany elsewhere."""
-    dialect = connection.dialect
-    preparer = dialect.identifier_preparer
-    name = preparer.format_table(table)
-    column_list = ", ".join(preparer.quote(key) for key in keys)
-    if dialect.name == "postgresql" and dialect.driver == "psycopg":
-        with connection.connection.cursor() as cursor:
-            with cursor.copy(f"COPY {name} ({column_list}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        return
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {name} ({column_list}) VALUES ({', '.join([marker] * len(keys))})"
-    for chunk in _chunks(rows):
-        connection.exec_driver_sql(sql, list(chunk))
-
-
-def _bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert many rows straight through the driver (see _executemany).
-
-    Values are converted with each column's own bind processor, so what is stored is exactly
-    what an ORM insert would store; SQLAlchemy's per-row statement machinery, which costs more
-    than the database itself at these volumes, is skipped.
-    """
-    if not rows:
-        return
-    connection = session.connection()
-    dialect = connection.dialect
-    keys = list(rows[0])
-    columns = []
-    for key in keys:
-        process = _bind_processor(table.c[key], dialect, rows[0][key])
-        values = [row[key] for row in rows]
-        columns.append([process(value) for value in values] if process is not None else values)
-    _executemany(connection, table, keys, list(zip(*columns)))
-
-
-def _max_id(session: Session, table: Table) -> int:
-    return session.execute(select(func.max(table.c.id))).scalar() or 0
-
-
-def _ids_since(session: Session, table: Table, after_id: int, key: str) -> dict[Any, int]:
-    """``{row[key]: id}`` for the rows with an id above ``after_id``: the ones just inserted.
-
-    Multi-row ``INSERT ... RETURNING`` in parameter order degrades to one statement per row on
-    SQLite, so bulk inserts go without RETURNING and their ids are read back by a unique key.
-    """
-    rows = session.execute(select(table.c[key], table.c.id).where(table.c.id > after_id))
-    return {value: row_id for value, row_id in rows}
-
-
-def _tax(net_minor: int, rate_bp: int) -> int:
-    return money.tax_minor(net_minor, Decimal(rate_bp) / Decimal(100))
-
-
-class _TrafficWriter:
-    """Writes traffic samples straight through the driver (see _executemany).
-
-    The timestamps are converted once with the column's own bind processor (the very value
-    an ORM insert would store) and shared by every server.
-    """
-
-    KEYS = ("server_id", "at", "rx_bytes", "tx_bytes")
-
-    def __init__(self, session: Session, stamps: list[datetime]) -> None:
-        self.connection = session.connection()
-        dialect = self.connection.dialect
-        process = _bind_processor(TrafficSample.__table__.c.at, dialect, stamps[0] if stamps else None)
-        self.at_values = [process(t) for t in stamps] if process else list(stamps)
-
-    def write(self, server_id: int, start: int, rx: list[int], tx: list[int]) -> int:
-        rows = list(zip([server_id] * len(rx), self.at_values[start:], rx, tx))
-        _executemany(self.connection, TrafficSample.__table__, self.KEYS, rows)
-        return len(rows)
-
-
 # --- the generator --------------------------------------------------------------------------------
 
 
 @dataclass
 class _Order:
-    spec: _OrderSpec
-    customer: _CustomerSpec
-    tariff: _Tariff
+    spec: OrderSpec
+    customer: CustomerSpec
+    tariff: TariffSpec
     id: int = 0
     number: str = ""
     created_at: datetime | None = None
@@ -652,17 +158,18 @@ class _Order:
 class _Invoice:
     """One invoice before it is numbered and written."""
 
-    customer: _CustomerSpec
+    customer: CustomerSpec
     order: _Order
     issued_at: datetime
     period_start: date
     period_end: date
-    lines: list[tuple[str, int, int]]  # description, quantity, unit price
+    lines: list[LineItem]
     status: str = "unpaid"
     method: str | None = None
     paid_at: datetime | None = None
     deleted_at: datetime | None = None
     replaced_by: _Invoice | None = None
+    history: bool = False  # synthetic older history for benchmarks, written in bulk
     number: str = ""
     id: int = 0
     total_minor: int = 0
@@ -725,7 +232,7 @@ class _Seeder:
 
     # customers --------------------------------------------------------------------------------------
 
-    def customer(self, spec: _CustomerSpec) -> None:
+    def customer(self, spec: CustomerSpec) -> None:
         created = self.now - timedelta(days=round(spec.years * 365.25), hours=3, minutes=17)
         row = Customer(
             login=spec.login, password_hash=self.hashes[spec.login], email=spec.email, name=spec.name,
@@ -740,7 +247,7 @@ class _Seeder:
 
     # orders and servers ------------------------------------------------------------------------------
 
-    def orders_and_servers(self, specs: Sequence[_OrderSpec]) -> None:
+    def orders_and_servers(self, specs: Sequence[OrderSpec]) -> None:
         rng = self.rng_orders
         today = self.now.date()
         pool = {
@@ -749,18 +256,18 @@ class _Seeder:
             "extra": [f"198.51.100.{n}" for n in range(40, 251)],
         }
         for addresses in pool.values():
-            addresses[:] = [a for a in addresses if a not in _RESERVED_IPS]
+            addresses[:] = [a for a in addresses if a not in RESERVED_IPS]
             rng.shuffle(addresses)
         customers = {DEMO_LOGIN: DEMO_CUSTOMER, OTHER_LOGIN: OTHER_CUSTOMER}
         planned: list[_Order] = []
         for spec in specs:
-            order = _Order(spec=spec, customer=customers[spec.customer], tariff=_TARIFF_BY_CODE[spec.tariff])
+            order = _Order(spec=spec, customer=customers[spec.customer], tariff=TARIFF_BY_CODE[spec.tariff])
             if spec.status == "new":
                 created_day = today + timedelta(days=spec.renews_in_days)
-                order.next_start = _add_months(created_day, spec.period_months)
+                order.next_start = add_months(created_day, spec.period_months)
             else:
                 order.next_start = today + timedelta(days=spec.renews_in_days)
-                created_day = _add_months(order.next_start, -spec.periods * spec.period_months)
+                created_day = add_months(order.next_start, -spec.periods * spec.period_months)
             order.created_at = _at(created_day, rng.randint(8, 17), rng.randint(0, 59), rng.randint(0, 59))
             if order.created_at > self.now:
                 order.created_at = self.now - timedelta(hours=1)
@@ -786,6 +293,13 @@ class _Seeder:
             self.session.flush()
             order.id = row.id
             self.report.add("service_order", 1)
+            self.session.add_all(
+                OrderItem(order_id=order.id, position=position, description=addon.description,
+                          quantity=addon.quantity, unit_price_minor=addon.unit_price_minor,
+                          recurring=addon.recurring)
+                for position, addon in enumerate(spec.addons, start=1)
+            )
+            self.report.add("order_item", len(spec.addons))
             self._server(order, pool)
             self.orders.append(order)
 
@@ -844,12 +358,11 @@ class _Seeder:
 
     # invoices ---------------------------------------------------------------------------------------
 
-    def _lines(self, order: _Order, start: date, end: date, periods_left: int) -> list[tuple[str, int, int]]:
-        lines = [(f"{order.tariff.name} — {start.isoformat()} to {end.isoformat()}", 1, order.price_minor)]
-        for addon in order.spec.addons:
-            if periods_left <= addon.since_periods:
-                lines.append((addon.description, addon.quantity, addon.unit_price_minor))
-        return lines
+    @staticmethod
+    def _lines(order: _Order, start: date, end: date, periods_left: int, *, first: bool) -> list[LineItem]:
+        """Billing's own lines for the period, with the add-ons the order had by then."""
+        items = [addon for addon in order.spec.addons if periods_left <= addon.since_periods]
+        return order_lines(order.tariff.name, order.price_minor, items, (_at(start), _end_of(end)), first=first)
 
     def natural_invoices(self, order: _Order) -> list[_Invoice]:
         """Every invoice of an order from its creation up to ``now``."""
@@ -859,9 +372,9 @@ class _Seeder:
         # Period starts are counted back from the next renewal, so they keep its day of month
         # even where an earlier month was too short for it; index ``periods`` is the renewal.
         starts = [order.created_at.date()] + [
-            _add_months(order.next_start, -(spec.periods - k) * months) for k in range(1, spec.periods + 1)
+            add_months(order.next_start, -(spec.periods - k) * months) for k in range(1, spec.periods + 1)
         ]
-        starts.append(_add_months(order.next_start, months))
+        starts.append(add_months(order.next_start, months))
         invoices = []
         for k in range(spec.periods + 1):
             start, end = starts[k], starts[k + 1] - timedelta(days=1)
@@ -873,7 +386,7 @@ class _Seeder:
                 break
             invoices.append(
                 _Invoice(customer=order.customer, order=order, issued_at=issued, period_start=start,
-                         period_end=end, lines=self._lines(order, start, end, spec.periods - k))
+                         period_end=end, lines=self._lines(order, start, end, spec.periods - k, first=k == 0))
             )
         return invoices
 
@@ -950,35 +463,53 @@ class _Seeder:
             order = provisioned[n % len(provisioned)]
             issued = earliest - step * n - timedelta(seconds=rng.randint(0, 59))
             start = (issued + RENEWAL_LEAD).date()
-            end = _add_months(start, order.spec.period_months) - timedelta(days=1)
+            end = add_months(start, order.spec.period_months) - timedelta(days=1)
             invoice = _Invoice(customer=DEMO_CUSTOMER, order=order, issued_at=issued, period_start=start,
-                               period_end=end, lines=self._lines(order, start, end, order.spec.periods))
+                               period_end=end, lines=self._lines(order, start, end, order.spec.periods, first=False),
+                               history=True)
             self._pay(invoice, rng)
             history.append(invoice)
         return history
 
     def write_invoices(self) -> None:
+        """Every invoice in issue order, numbered from billing's gapless sequence: the synthetic
+        history (the oldest) in bulk, the rest one by one through ``billing.issue_invoice``."""
         s = self.session
-        sequence = s.get(InvoiceSequence, SEQUENCE_NAME)
-        if sequence is None:
-            sequence = InvoiceSequence(name=SEQUENCE_NAME, prefix=SEQUENCE_PREFIX, next_value=1)
-            s.add(sequence)
+        if s.get(InvoiceSequence, DEFAULT_SEQUENCE) is None:
+            s.add(InvoiceSequence(name=DEFAULT_SEQUENCE, prefix=SEQUENCE_PREFIX, next_value=1))
             s.flush()
             self.report.add("invoice_sequence", 1)
-        value = sequence.next_value
-        for invoice in self.invoices:
-            invoice.number = f"{sequence.prefix}{value:06d}"
-            value += 1
-        sequence.next_value = value
+        customers = {login: s.get(Customer, customer_id) for login, customer_id in self.customers.items()}
+        self._write_history([i for i in self.invoices if i.history], customers)
+        due_days = self.portal.settings.invoice_due_days
+        issued = [i for i in self.invoices if not i.history]
+        for invoice in issued:
+            row = issue_invoice(
+                s, customer=customers[invoice.customer.login], order_id=invoice.order.id,
+                currency=invoice.customer.currency, items=invoice.lines, issued_at=invoice.issued_at,
+                due_days=due_days, period=(_at(invoice.period_start), _end_of(invoice.period_end)),
+            )
+            # What happened to it later: paid (and how), or deleted to be paid another way.
+            row.status = invoice.status
+            row.payment_method_id = self.methods[invoice.method] if invoice.method else None
+            row.paid_at, row.deleted_at = invoice.paid_at, invoice.deleted_at
+            invoice.number, invoice.id, invoice.total_minor = row.number, row.id, row.total_minor
         s.flush()
+        self.report.add("invoice", len(issued))
+        self.report.add("invoice_line", sum(len(i.lines) for i in issued))
+        self._payments()
 
+    def _write_history(self, history: list[_Invoice], customers: dict[str, Customer]) -> None:
+        """Benchmark volumes, by billing's numbering and amounts but straight through the driver."""
+        if not history:
+            return
+        s = self.session
         due = timedelta(days=self.portal.settings.invoice_due_days)
         rows = []
-        for invoice in self.invoices:
-            net = sum(quantity * unit for _, quantity, unit in invoice.lines)
-            rate = invoice.customer.tax_rate_bp
-            tax = _tax(net, rate)
-            invoice.total_minor = net + tax
+        for invoice, number in zip(history, take_invoice_numbers(s, len(history))):
+            rate = tax_rate_bp_for(customers[invoice.customer.login])
+            net, tax = invoice_amounts(invoice.lines, rate)
+            invoice.number, invoice.total_minor = number, net + tax
             rows.append({
                 "customer_id": self.customers[invoice.customer.login],
                 "number": invoice.number,
@@ -998,22 +529,21 @@ class _Seeder:
                 "deleted_at": invoice.deleted_at,
             })
         table = Invoice.__table__
-        before = _max_id(s, table)
-        _bulk_insert(s, table, rows)
-        ids = _ids_since(s, table, before, "number")
-        for invoice in self.invoices:
+        before = max_id(s, table)
+        bulk_insert(s, table, rows)
+        ids = ids_since(s, table, before, "number")
+        for invoice in history:
             invoice.id = ids[invoice.number]
         self.report.add("invoice", len(rows))
-
         lines = [
-            {"invoice_id": invoice.id, "position": position, "description": description,
-             "quantity": quantity, "unit_price_minor": unit, "amount_minor": quantity * unit}
-            for invoice in self.invoices
-            for position, (description, quantity, unit) in enumerate(invoice.lines, start=1)
+            {"invoice_id": invoice.id, "position": position, "description": line.description,
+             "quantity": line.quantity, "unit_price_minor": line.unit_price_minor,
+             "amount_minor": line.quantity * line.unit_price_minor}
+            for invoice in history
+            for position, line in enumerate(invoice.lines, start=1)
         ]
-        _bulk_insert(s, InvoiceLine.__table__, lines)
+        bulk_insert(s, InvoiceLine.__table__, lines)
         self.report.add("invoice_line", len(lines))
-        self._payments()
 
     def _payments(self) -> None:
         rng = self.rng_invoices
@@ -1045,11 +575,11 @@ class _Seeder:
                          "created_at": created, "completed_at": invoice.paid_at})
             paid.append(invoice)
         table = Payment.__table__
-        before = _max_id(self.session, table)
-        _bulk_insert(self.session, table, rows)
+        before = max_id(self.session, table)
+        bulk_insert(self.session, table, rows)
         self.report.add("payment", len(rows))
         # Each paid invoice has exactly one completed payment (a deleted one only a failed one).
-        ids = _ids_since(self.session, table, before, "invoice_id")
+        ids = ids_since(self.session, table, before, "invoice_id")
         self._ledger([(invoice, ids[invoice.id]) for invoice in paid])
 
     def _ledger(self, paid: list[tuple[_Invoice, int]]) -> None:
@@ -1090,7 +620,7 @@ class _Seeder:
                                 "reason": reason, "at": at})
                 running += difference
             self.session.get(Customer, customer_id).balance_minor = running
-        _bulk_insert(self.session, BalanceEntry.__table__, entries)
+        bulk_insert(self.session, BalanceEntry.__table__, entries)
         self.report.add("balance_entry", len(entries))
 
     # tickets -------------------------------------------------------------------------------------------
@@ -1152,14 +682,14 @@ class _Seeder:
             self.report.add("ticket_message", len(messages))
             if spec.unread:
                 # Read up to the customer's own last message: the staff reply after it is new.
-                read = max(t for t, (kind, *_rest) in zip(times, spec.messages) if kind == _C)
+                read = max(t for t, (kind, *_rest) in zip(times, spec.messages) if kind == AUTHOR_CUSTOMER)
                 read_at = read + timedelta(minutes=1)
             else:
                 read_at = times[-1] + timedelta(minutes=rng.randint(5, 240))
                 read_at = min(read_at, self.now - timedelta(minutes=1))
             self.session.add(TicketReadState(ticket_id=row.id, reader="customer", last_read_at=read_at))
             self.report.add("ticket_read_state", 1)
-            if spec.messages[-1][0] == _S and not spec.unread:
+            if spec.messages[-1][0] == AUTHOR_STAFF and not spec.unread:
                 # The staff member who answered last has seen everything.
                 self.session.add(TicketReadState(ticket_id=row.id, reader=f"staff:{spec.messages[-1][1]}",
                                                  last_read_at=times[-1]))
@@ -1184,7 +714,7 @@ class _Seeder:
         self.session.add_all(rows)
         self.report.add("mailbox", len(rows))
 
-    def logins(self, spec: _CustomerSpec) -> None:
+    def logins(self, spec: CustomerSpec) -> None:
         rng = self.rng_logins
         customer_id = self.customers[spec.login]
         at = self.now - timedelta(days=spec.logins * 3)
@@ -1205,7 +735,7 @@ class _Seeder:
                 rows.append({"customer_id": customer_id, "at": at, "ip": ip,
                              "client": rows[-1]["client"], "success": True})
         rows.sort(key=lambda r: r["at"])
-        _bulk_insert(self.session, LoginEvent.__table__, rows)
+        bulk_insert(self.session, LoginEvent.__table__, rows)
         self.report.add("login_event", len(rows))
 
     def audit_log(self) -> None:
@@ -1230,7 +760,7 @@ class _Seeder:
             for at, customer_id, actor, action, entity, entity_id, detail in sorted(
                 self.audit, key=lambda a: (a[0], a[3], a[5]))
         ]
-        _bulk_insert(self.session, AuditLog.__table__, rows)
+        bulk_insert(self.session, AuditLog.__table__, rows)
         self.report.add("audit_log", len(rows))
 
     def _backdate_demo_customer(self) -> None:
@@ -1255,7 +785,7 @@ class _Seeder:
         stamps = [first + SAMPLE_STEP * i for i in range(total_samples)]
         slots = [(t.hour * 60 + t.minute) // 5 for t in stamps]
         weekend = [t.weekday() >= 5 for t in stamps]
-        writer = _TrafficWriter(self.session, stamps)
+        writer = TrafficWriter(self.session, stamps)
         for order in self.orders:
             if order.spec.status == "new":
                 continue  # not provisioned yet: no traffic
@@ -1357,46 +887,3 @@ def ensure_demo(portal: Portal, size: DemoSize = DemoSize(), now: datetime = DEM
         if session.exec(select(func.count()).select_from(Customer)).one():
             return False
     return _seed(portal, size, now) is not None
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m backend.demo", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", help="database URL (default: the portal's own database)")
-    parser.add_argument("--secret-key-file", type=Path,
-                        help="key that encrypts server passwords (default: beside the portal's data)")
-    parser.add_argument("--invoices", type=int, default=None,
-                        help="exactly this many invoices for the demo customer (default: ~3 years' worth)")
-    parser.add_argument("--traffic-days", type=int, default=DemoSize.traffic_days,
-                        help="days of 5-minute traffic samples per server (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=DemoSize.seed, help="random seed (default: %(default)s)")
-    args = parser.parse_args(argv)
-    if args.invoices is not None and args.invoices < 0:
-        parser.error("--invoices must not be negative")
-    if args.traffic_days < 0:
-        parser.error("--traffic-days must not be negative")
-
-    overrides: dict[str, Any] = {}
-    if args.database:
-        overrides["database_url"] = args.database
-    if args.secret_key_file:
-        overrides["secret_key_file"] = args.secret_key_file
-    settings = dataclasses.replace(Settings(), **overrides)
-    portal = open_portal(settings)
-    try:
-        report = _seed(portal, DemoSize(invoices=args.invoices, traffic_days=args.traffic_days,
-                                        seed=args.seed), DEMO_NOW)
-    finally:
-        portal.dispose()
-    if report is None:
-        print(f"customer {DEMO_LOGIN!r} already exists in {settings.database_url}; nothing written")
-        return 0
-    print(f"demo data written to {settings.database_url} in {report.seconds:.1f} s "
-          f"(now = {DEMO_NOW.isoformat()}, seed = {args.seed}):")
-    for table, rows in report.counts.items():
-        print(f"  {table:<20} {rows:>10,}")
-    print(f"log in as {DEMO_LOGIN!r} / {DEMO_PASSWORD!r} (or {OTHER_LOGIN!r} / {OTHER_PASSWORD!r})")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,0 +1,3 @@
+from backend.demo.command import main
+
+raise SystemExit(main())
