@@ -6,3 +6,4 @@ Pure pydantic: importing it never imports SQLAlchemy, so the TUI in remote mode 
 from backend.contract.errors import *  # noqa: F403
 from backend.contract.models import *  # noqa: F403
 from backend.contract.service import PortalService  # noqa: F401
+from backend.contract.orders import *  # noqa: F403
