@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from backend.db_types import UTCDateTime
@@ -203,7 +203,7 @@ class Server(SQLModel, table=True):
     netmask: str = Field(max_length=45)
     gateway: str = Field(max_length=45)
     mac: str = Field(max_length=17)
-    power_state: str = Field(default="on", max_length=16)  # on | off | blocked
+    power_state: str = Field(default="on", max_length=16)  # contract PowerState: on | off | blocked | -ing
     os_image_id: int | None = Field(default=None, foreign_key="os_image.id")
     login_user: str = Field(default="root", max_length=64)
     # Fernet ciphertexts (backend/security.py); the key is never in the database.
@@ -244,6 +244,61 @@ class TrafficSample(SQLModel, table=True):
     at: datetime = Field(sa_type=UTCDateTime)
     rx_bytes: int = Field(sa_type=BigInteger)
     tx_bytes: int = Field(sa_type=BigInteger)
+
+
+# The states in which a job holds its server: at most one such job per server.
+ACTIVE_JOB_STATES = ("queued", "running")
+_ACTIVE_JOB = text("state IN ('queued', 'running')")
+
+
+class ServerJob(SQLModel, table=True):
+    """A power action or a reinstall, carried out by the job runner step by step.
+
+    One active (queued or running) job per server is enforced by a partial unique index, so
+    two requests racing past the check still cannot both start one. A runner owns a job while
+    ``claimed_until`` lies ahead and renews it as it works; a job whose claim ran out was
+    left by a process that died, and the next runner resumes or fails it.
+    """
+
+    __tablename__ = "server_job"
+    __table_args__ = (
+        Index(
+            "ux_server_job_one_active",
+            "server_id",
+            unique=True,
+            sqlite_where=_ACTIVE_JOB,
+            postgresql_where=_ACTIVE_JOB,
+        ),
+        Index("ix_server_job_server_created", "server_id", "created_at"),
+        Index("ix_server_job_state_claim", "state", "claimed_until"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    server_id: int = Field(foreign_key="server.id")
+    kind: str = Field(max_length=16)  # reboot | disable | block | enable | reinstall
+    state: str = Field(default="queued", max_length=16)  # queued | running | succeeded | failed
+    progress: int = Field(default=0)  # 0-100
+    step: str = Field(default="", max_length=200)
+    # The last step the provider finished (0: none), where a recovered job resumes.
+    steps_done: int = Field(default=0)
+    # Why it failed: "customer" (the request could not be met) or "provider" (our side broke),
+    # a short code, and the sentence shown to the customer.
+    error_source: str | None = Field(default=None, max_length=16)
+    error_code: str | None = Field(default=None, max_length=32)
+    error: str | None = Field(default=None, max_length=500)
+    idempotency_key: str = Field(max_length=64)
+    started_by: str = Field(max_length=64)  # the login
+    started_from: str = Field(max_length=45)  # the client address
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    os_image_id: int | None = Field(default=None, foreign_key="os_image.id")
+    # A reinstall's new root password (Fernet), moved to the server when the job succeeds.
+    root_password_encrypted: bytes | None = Field(
+        default=None, sa_column=Column(LargeBinary, nullable=True)
+    )
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
 # --- billing -------------------------------------------------------------------------

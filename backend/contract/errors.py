@@ -17,6 +17,8 @@ __all__ = [
     "Forbidden",
     "ServiceUnavailable",
     "LinkExpired",
+    "ServerBusy",
+    "CodeWordRequired",
     "error_for_code",
 ]
 
@@ -80,6 +82,20 @@ class LinkExpired(ServiceError):
     http_status = 410
 
 
+class ServerBusy(Conflict):
+    """Another job is queued or running on the server; the detail names it. Wait, do not retry blindly."""
+
+    code = "server_busy"
+    http_status = 409
+
+
+class CodeWordRequired(Forbidden):
+    """The customer has a code word and this action needs it: ask for it and send it along."""
+
+    code = "code_word_required"
+    http_status = 403
+
+
 _BY_CODE = {
     cls.code: cls
     for cls in (
@@ -91,6 +107,8 @@ _BY_CODE = {
         Forbidden,
         ServiceUnavailable,
         LinkExpired,
+        ServerBusy,
+        CodeWordRequired,
     )
 }
 
