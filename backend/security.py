@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -17,6 +18,16 @@ _hasher = PasswordHasher()
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+@functools.cache
+def dummy_password_hash() -> str:
+    """A hash of nothing anyone can type, made with the costs real hashes have.
+
+    A login for an unknown user name is verified against it, so that answer takes as long
+    as a wrong password for a real one and the two cannot be told apart by timing.
+    """
+    return _hasher.hash(secrets.token_urlsafe(32))
 
 
 def verify_password(password_hash: str, password: str) -> bool:

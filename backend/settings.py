@@ -34,6 +34,21 @@ class Provider:
 
 
 @dataclass(frozen=True)
+class LoginThrottle:
+    """How many failed logins are let through before further attempts are refused unchecked.
+
+    A failure counts for ``window``; once the failures inside the window reach a limit, logins
+    for that user name (or from that address) answer 429 until enough of them have aged out,
+    so every lock-out ends on its own. The per-address limit is higher: several people may
+    share one address (an office behind NAT), while one user name has one owner.
+    """
+
+    window: timedelta = timedelta(minutes=15)
+    failures_per_login: int = 5
+    failures_per_address: int = 20
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=default_database_url)
     # Encrypts server passwords at rest; created (mode 0600) beside the data on first use.
@@ -45,4 +60,5 @@ class Settings:
     provider: Provider = field(default_factory=Provider)
     pay_link_ttl: timedelta = timedelta(days=14)
     api_token_ttl: timedelta = timedelta(days=30)
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     invoice_due_days: int = 14

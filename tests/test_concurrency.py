@@ -134,7 +134,7 @@ def test_one_key_raced_over_different_invoices(portal, demo_customer_id, make_in
     outcomes = [r for r in results if isinstance(r, PaymentOutcome)]
     errors = [r for r in results if not isinstance(r, PaymentOutcome)]
     assert len(outcomes) == 1, results
-    assert all(type(e).__name__ == "InvalidInput" and "idempotency key" in str(e) for e in errors), errors
+    assert all(type(e).__name__ == "Conflict" and "idempotency key" in str(e) for e in errors), errors
     with read_session(portal.engine) as session:
         paid = session.exec(select(func.count()).select_from(Payment).where(Payment.invoice_id.in_(invoice_ids))).one()
     assert paid == 1

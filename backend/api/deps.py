@@ -4,28 +4,35 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from backend.contract import AuthenticationFailed, InvalidInput
+from backend.api.params import IdempotencyKeyHeader
+from backend.contract import AuthenticationFailed
 from backend.domain import accounts
 from backend.portal import Portal
 
 # Recorded in the audit trail for every change made through the HTTP API.
 ACTOR = "api"
 
+# Declares the scheme in the OpenAPI document; the 401 itself is ours (see bearer_token).
+bearer_scheme = HTTPBearer(
+    scheme_name="bearerAuth",
+    description="The token from POST /api/v1/auth/login, as `Authorization: Bearer <token>`.",
+    auto_error=False,
+)
+
 
 async def get_portal(request: Request) -> Portal:
     return request.app.state.portal
 
 
-async def bearer_token(request: Request) -> str:
+async def bearer_token(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> str:
     """The token of ``Authorization: Bearer <token>``; anything else is not logged in."""
-    header = request.headers.get("authorization")
-    if not header:
-        raise AuthenticationFailed("not logged in: send 'Authorization: Bearer <token>'")
-    scheme, _, token = header.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
+    token = credentials.credentials.strip() if credentials is not None else ""
+    if not token:
         raise AuthenticationFailed("not logged in: send 'Authorization: Bearer <token>'")
     return token
 
@@ -37,19 +44,8 @@ def current_customer(
     return accounts.customer_for_token(portal, token)
 
 
-def idempotency_key(
-    key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            description="16 to 64 letters, digits, '-' or '_', unique per request (a UUID fits); "
-            "a repeated key replays the first answer instead of acting again.",
-        ),
-    ] = None,
-) -> str:
-    """The key every money-moving request must carry (its format is the domain's to check)."""
-    if key is None:
-        raise InvalidInput("the Idempotency-Key header is required for this request")
+def idempotency_key(key: IdempotencyKeyHeader) -> str:
+    """The key every money-moving request must carry, required and checked by its pattern."""
     return key
 
 

@@ -172,7 +172,7 @@ def pay_page(request: Request, token: str) -> Response:
         return _page(request, f"Invoice {detail.number} was cancelled",
                      facts + '<p class="msg error">This invoice was cancelled and cannot be paid.</p>', 410)
 
-    methods = payments.offered_methods(portal)
+    methods = [method for method in payments.offered_methods(portal) if method.code in payments.LINK_METHODS]
     note = ""
     if detail.payment_method is not None:
         # Once a method was chosen the invoice is bound to it; offer only that one.

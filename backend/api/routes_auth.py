@@ -5,13 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from backend.api.deps import PortalDep, TokenDep
+from backend.api.openapi import error_responses
 from backend.contract import LoginRequest, LoginResult
 from backend.domain import accounts
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
-@router.post("/login", response_model=LoginResult)
+@router.post("/login", response_model=LoginResult, responses=error_responses(401, 429))
 def login(body: LoginRequest, request: Request, portal: PortalDep) -> LoginResult:
     ip = request.client.host if request.client else "unknown"
     client = request.headers.get("user-agent", "")

@@ -13,6 +13,8 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel, ConfigDict
 
 from backend.api.deps import ACTOR, CustomerDep, IdempotencyKeyDep, PortalDep
+from backend.api.openapi import error_responses
+from backend.api.params import OptionalRowIdQuery, PageQuery, PageSizeQuery, RowId
 from backend.contract import (
     Document,
     InvoiceDetail,
@@ -40,16 +42,25 @@ class PayBody(BaseModel):
 
 def _invoice_query(
     status_: Annotated[InvoiceFilter, Query(alias="status")] = InvoiceFilter.UNPAID,
-    order_id: Annotated[int | None, Query()] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=500)] = 50,
+    order_id: OptionalRowIdQuery = None,
+    page: PageQuery = 1,
+    page_size: PageSizeQuery = 50,
 ) -> InvoiceQuery:
     # Declared parameter by parameter (not as a query model) so each shows in the OpenAPI
     # schema and an unknown parameter is ignored rather than refused.
     return InvoiceQuery(status=status_, order_id=order_id, page=page, page_size=page_size)
 
 
+def _export_query(
+    status_: Annotated[InvoiceFilter, Query(alias="status")] = InvoiceFilter.UNPAID,
+    order_id: OptionalRowIdQuery = None,
+) -> InvoiceQuery:
+    # The export holds every matching invoice, so it takes (and documents) no paging.
+    return InvoiceQuery(status=status_, order_id=order_id)
+
+
 QueryDep = Annotated[InvoiceQuery, Depends(_invoice_query)]
+ExportQueryDep = Annotated[InvoiceQuery, Depends(_export_query)]
 
 
 def content_disposition(filename: str) -> str:
@@ -66,8 +77,10 @@ def document_response(document: Document) -> Response:
     )
 
 
-def _file(media_type: str) -> dict:
-    return {200: {"content": {media_type: {}}, "description": "The file, as an attachment."}}
+def _file(media_type: str, *errors: int) -> dict:
+    file = {"content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
+            "description": "The file, as an attachment."}
+    return {200: file, **error_responses(*errors)}
 
 
 @router.get("/invoices", response_model=Page[InvoiceRow])
@@ -77,17 +90,17 @@ def list_invoices(portal: PortalDep, customer_id: CustomerDep, query: QueryDep) 
 
 # Declared before /invoices/{invoice_id} so "export.csv" is never taken for an id.
 @router.get("/invoices/export.csv", response_class=Response, responses=_file("text/csv"))
-def export_invoices_csv(portal: PortalDep, customer_id: CustomerDep, query: QueryDep) -> Response:
+def export_invoices_csv(portal: PortalDep, customer_id: CustomerDep, query: ExportQueryDep) -> Response:
     return document_response(invoices.export_invoices_csv(portal, customer_id, query))
 
 
 @router.get("/invoices/{invoice_id}", response_model=InvoiceDetail)
-def get_invoice(invoice_id: int, portal: PortalDep, customer_id: CustomerDep) -> InvoiceDetail:
+def get_invoice(invoice_id: RowId, portal: PortalDep, customer_id: CustomerDep) -> InvoiceDetail:
     return invoices.get_invoice(portal, customer_id, invoice_id)
 
 
-@router.delete("/invoices/{invoice_id}", response_model=InvoiceDetail)
-def delete_invoice(invoice_id: int, portal: PortalDep, customer_id: CustomerDep) -> InvoiceDetail:
+@router.delete("/invoices/{invoice_id}", response_model=InvoiceDetail, responses=error_responses(409))
+def delete_invoice(invoice_id: RowId, portal: PortalDep, customer_id: CustomerDep) -> InvoiceDetail:
     return invoices.delete_invoice(portal, customer_id, invoice_id, ACTOR)
 
 
@@ -100,10 +113,13 @@ def payment_methods(portal: PortalDep, customer_id: CustomerDep) -> list[Payment
     "/invoices/{invoice_id}/payments",
     response_model=PaymentOutcome,
     status_code=status.HTTP_201_CREATED,
-    responses={200: {"model": PaymentOutcome, "description": "A replay of an earlier request."}},
+    responses={
+        200: {"model": PaymentOutcome, "description": "A replay of an earlier request."},
+        **error_responses(409),
+    },
 )
 def pay_invoice(
-    invoice_id: int,
+    invoice_id: RowId,
     body: PayBody,
     response: Response,
     portal: PortalDep,
@@ -116,16 +132,21 @@ def pay_invoice(
     return outcome
 
 
-@router.post("/invoices/{invoice_id}/pay-link", response_model=PayLink, status_code=status.HTTP_201_CREATED)
-def create_pay_link(invoice_id: int, portal: PortalDep, customer_id: CustomerDep) -> PayLink:
+@router.post(
+    "/invoices/{invoice_id}/pay-link",
+    response_model=PayLink,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(409),
+)
+def create_pay_link(invoice_id: RowId, portal: PortalDep, customer_id: CustomerDep) -> PayLink:
     return invoices.create_pay_link(portal, customer_id, invoice_id, ACTOR)
 
 
-@router.get("/invoices/{invoice_id}/document", response_class=Response, responses=_file("application/pdf"))
-def invoice_document(invoice_id: int, portal: PortalDep, customer_id: CustomerDep) -> Response:
+@router.get("/invoices/{invoice_id}/document", response_class=Response, responses=_file("application/pdf", 409))
+def invoice_document(invoice_id: RowId, portal: PortalDep, customer_id: CustomerDep) -> Response:
     return document_response(documents.invoice_pdf(portal, customer_id, invoice_id))
 
 
-@router.get("/invoices/{invoice_id}/quote", response_class=Response, responses=_file("application/pdf"))
-def quote_document(invoice_id: int, portal: PortalDep, customer_id: CustomerDep) -> Response:
+@router.get("/invoices/{invoice_id}/quote", response_class=Response, responses=_file("application/pdf", 409))
+def quote_document(invoice_id: RowId, portal: PortalDep, customer_id: CustomerDep) -> Response:
     return document_response(documents.quote_pdf(portal, customer_id, invoice_id))

@@ -17,6 +17,7 @@ __all__ = [
     "Forbidden",
     "ServiceUnavailable",
     "LinkExpired",
+    "TooManyRequests",
     "ServerBusy",
     "CodeWordRequired",
     "error_for_code",
@@ -82,6 +83,17 @@ class LinkExpired(ServiceError):
     http_status = 410
 
 
+class TooManyRequests(ServiceError):
+    """Too many failed attempts: refused without being checked until ``retry_after`` seconds pass."""
+
+    code = "too_many_requests"
+    http_status = 429
+
+    def __init__(self, detail: str, retry_after: int | None = None) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 class ServerBusy(Conflict):
     """Another job is queued or running on the server; the detail names it. Wait, do not retry blindly."""
 
@@ -107,6 +119,7 @@ _BY_CODE = {
         Forbidden,
         ServiceUnavailable,
         LinkExpired,
+        TooManyRequests,
         ServerBusy,
         CodeWordRequired,
     )

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 
 from sqlmodel import select
 
-from backend.contract import AccountSummary, AuthenticationFailed, LoginResult, NotFound
+from backend.contract import AccountSummary, AuthenticationFailed, LoginResult, NotFound, TooManyRequests
 from backend.db import read_session, write_session
+from backend.domain import login_throttle
 from backend.models import ApiToken, Customer, LoginEvent
 from backend.money import from_minor
 from backend.portal import Portal
-from backend.security import new_token, token_digest, verify_password
+from backend.security import dummy_password_hash, new_token, token_digest, verify_password
+
+# The longest login a customer can have (the column's length); longer names cannot exist.
+LOGIN_MAX_LENGTH = 64
 
 
 def get_customer(session, customer_id: int) -> Customer:  # noqa: ANN001
@@ -57,27 +62,60 @@ def ip_allowed(allowed_ranges: str, ip: str) -> bool:
     return any(address in ipaddress.ip_network(cidr, strict=False) for cidr in ranges)
 
 
+def _storable(text: str) -> str:
+    """``text`` as both databases can store it: PostgreSQL refuses NUL, UTF-8 refuses lone
+    surrogates (JSON can carry both). No login contains them, so such a name is unknown."""
+    return "".join("\ufffd" if c == "\x00" or "\ud800" <= c <= "\udfff" else c for c in text)
+
+
 def authenticate(portal: Portal, login: str, password: str, ip: str, client: str) -> LoginResult:
     """Check a login, record the attempt, and issue a bearer token.
 
-    A wrong login and a wrong password get the same answer, so logins cannot be probed.
+    A wrong login and a wrong password get the same answer in the same time (an unknown
+    name is checked against a dummy hash), so logins cannot be probed. Failures are
+    throttled per user name and per address (``login_throttle``); a throttled attempt is
+    refused with ``TooManyRequests`` without its password being checked.
     """
     now = portal.now()
+    policy = portal.settings.login_throttle
+    name = _storable(login)[:LOGIN_MAX_LENGTH]
     with write_session(portal.engine) as session:
-        customer = session.exec(select(Customer).where(Customer.login == login)).first()
-        if customer is None:
-            raise AuthenticationFailed("wrong user name or password")
-        ok = verify_password(customer.password_hash, password)
-        allowed = ip_allowed(customer.allowed_ip_ranges, ip)
-        session.add(
-            LoginEvent(customer_id=customer.id, at=now, ip=ip, client=client[:200], success=ok and allowed)
+        login_throttle.serialize(session)
+        wait = login_throttle.retry_after(session, policy, name, ip, now)
+        customer = None
+        if name == login:  # anything longer or unstorable is no customer's login
+            customer = session.exec(select(Customer).where(Customer.login == login)).first()
+        attempt = LoginEvent(
+            customer_id=customer.id if customer is not None else None, login=name, at=now, ip=ip,
+            client=client[:200], success=False, reason=login_throttle.THROTTLED if wait else login_throttle.PENDING,
         )
-        if not ok:
-            failure = AuthenticationFailed("wrong user name or password")
-        elif not allowed:
-            failure = AuthenticationFailed(f"logins from {ip} are not allowed for this account")
-        else:
-            failure = None
+        session.add(attempt)
+        session.flush()
+        attempt_id = attempt.id
+        password_hash = customer.password_hash if customer is not None else None
+        allowed = customer is not None and ip_allowed(customer.allowed_ip_ranges, ip)
+    if wait:
+        minutes = math.ceil(wait / 60)
+        raise TooManyRequests(
+            f"too many failed logins: try again in {minutes} minute{'s' if minutes != 1 else ''}", retry_after=wait
+        )
+
+    # Outside any transaction: the check takes a fifth of a second and holds no lock.
+    ok = verify_password(password_hash or dummy_password_hash(), password) and password_hash is not None
+    if not ok:
+        reason = login_throttle.WRONG_PASSWORD if customer is not None else login_throttle.UNKNOWN_USER
+        failure: AuthenticationFailed | None = AuthenticationFailed("wrong user name or password")
+    elif not allowed:
+        reason = login_throttle.IP_NOT_ALLOWED
+        failure = AuthenticationFailed(f"logins from {ip} are not allowed for this account")
+    else:
+        reason, failure = None, None
+
+    with write_session(portal.engine) as session:
+        attempt = session.get(LoginEvent, attempt_id)
+        attempt.success = failure is None
+        attempt.reason = reason
+        if failure is None:
             token = new_token()
             expires_at = now + portal.settings.api_token_ttl
             session.add(

@@ -13,7 +13,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from backend.contract import InvalidInput
+from backend.contract import Conflict, InvalidInput
 from backend.contract.models import is_valid_idempotency_key
 from backend.models import IdempotencyRecord
 
@@ -42,7 +42,8 @@ def replay(
     if record is None:
         return None
     if record.fingerprint != request_fingerprint:
-        raise InvalidInput("this idempotency key was already used for a different request")
+        # Well-formed, but the key is taken: a conflict with an earlier request, not bad input.
+        raise Conflict("this idempotency key was already used for a different request")
     return result_type.model_validate_json(record.result_json)
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from backend.contract import (
     BankTransferInstructions,
     Conflict,
+    Forbidden,
     InsufficientFunds,
     InvalidInput,
     InvoiceStatus,
@@ -49,6 +50,10 @@ REBIND_HINT = (
     "To pay another way, delete this invoice and renew the order again in Orders: "
     "the new invoice can be paid with any method."
 )
+
+
+# What a pay link may pay with: money from outside the account, never its balance.
+LINK_METHODS = frozenset({PaymentMethodCode.BANK_TRANSFER, PaymentMethodCode.CARD})
 
 
 def offered_methods(portal: Portal) -> list[PaymentMethodOut]:
@@ -164,8 +169,20 @@ def _pay_locked(
         )
     else:
         invoice.payment_method_id = method.id
-        payment.provider_ref = new_token()
-        session.add(payment)
+        # One open checkout per invoice: a repeated or concurrent request (the invoice row is
+        # locked) is sent to the checkout already open instead of opening another.
+        open_checkout = session.exec(
+            select(Payment).where(
+                Payment.invoice_id == invoice.id,
+                Payment.payment_method_id == method.id,
+                Payment.status == PaymentStatus.PENDING.value,
+            )
+        ).first()
+        if open_checkout is not None:
+            payment = open_checkout
+        else:
+            payment.provider_ref = new_token()
+            session.add(payment)
         outcome["checkout_url"] = gateway_for(portal).checkout_url(payment.provider_ref)
         message = "Open the checkout page to pay by card; the invoice is marked paid once the card is charged."
 
@@ -199,7 +216,7 @@ def _pay_idempotently(
         # The invoice lock serializes twins of one request, so a key stored meanwhile by a
         # concurrent transaction belongs to another invoice (PostgreSQL: unique violation).
         # Raising rolls this whole payment back.
-        raise InvalidInput("this idempotency key was already used for a different request") from None
+        raise Conflict("this idempotency key was already used for a different request") from None
     return outcome
 
 
@@ -216,6 +233,9 @@ def pay_invoice_by_link(
     portal: Portal, token: str, code: PaymentMethodCode, idempotency_key: str
 ) -> PaymentOutcome:
     idempotency.check_key(idempotency_key)
+    if code not in LINK_METHODS:
+        # A link is for paying from outside; spending the account's money needs its login.
+        raise Forbidden("a pay link pays by bank transfer or card; paying from the account balance needs a login")
     with write_session(portal.engine) as session:
         try:
             invoice = invoice_for_token(session, token, portal.now(), lock=True)

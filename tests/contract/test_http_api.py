@@ -103,16 +103,17 @@ def test_non_numeric_id_is_422(client):
     assert response.json()["error"] == "invalid_input"
 
 
-def test_unknown_route_is_a_json_404(client):
-    response = client.get(f"{API}/no-such-thing")
+def test_unknown_route_is_a_json_404_that_does_not_echo_the_path(client):
+    response = client.get(f"{API}/no-such-thing-<script>")
     assert response.status_code == 404
-    assert response.json() == {"error": "not_found", "detail": f"no such endpoint: GET {API}/no-such-thing"}
+    assert response.json() == {"error": "not_found", "detail": "no such endpoint"}
 
 
 def test_wrong_method_is_405_in_the_same_shape(client):
     response = client.put(f"{API}/account")
     assert response.status_code == 405
-    assert response.json()["error"] == "error"
+    assert response.json() == {"error": "method_not_allowed", "detail": "PUT is not allowed here"}
+    assert response.headers["allow"] == "GET, OPTIONS"
 
 
 def test_pay_needs_an_idempotency_key(client, unpaid):
@@ -130,7 +131,7 @@ def test_malformed_idempotency_key_is_422(client, unpaid):
     )
     assert response.status_code == 422
     assert response.json()["error"] == "invalid_input"
-    assert "idempotency key" in response.json()["detail"]
+    assert "the Idempotency-Key header is malformed" in response.json()["detail"]
     assert client.get(f"{API}/invoices/{unpaid}").json()["status"] == "unpaid"
 
 

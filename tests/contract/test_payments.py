@@ -126,21 +126,21 @@ async def test_same_key_replays_the_first_answer(service, portal, affordable):
     assert _count(portal, Payment, Payment.invoice_id == affordable) == 1
 
 
-async def test_same_key_for_another_invoice_is_invalid(service, affordable, make_invoice, demo_customer_id):
+async def test_same_key_for_another_invoice_is_a_conflict(service, affordable, make_invoice, demo_customer_id):
     key = new_key()
     await service.pay_invoice(affordable, BALANCE, key)
     other = make_invoice(demo_customer_id, "1.00")
     balance = (await service.account()).balance
-    with pytest.raises(InvalidInput, match="idempotency key"):
+    with pytest.raises(Conflict, match="idempotency key"):
         await service.pay_invoice(other, BALANCE, key)
     assert (await service.get_invoice(other)).status == InvoiceStatus.UNPAID
     assert (await service.account()).balance == balance
 
 
-async def test_same_key_with_another_method_is_invalid(service, affordable):
+async def test_same_key_with_another_method_is_a_conflict(service, affordable):
     key = new_key()
     await service.pay_invoice(affordable, BANK, key)
-    with pytest.raises(InvalidInput, match="idempotency key"):
+    with pytest.raises(Conflict, match="idempotency key"):
         await service.pay_invoice(affordable, CARD, key)
 
 
