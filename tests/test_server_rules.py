@@ -23,6 +23,7 @@ STARTS_FROM = {
     "reinstall": {"on", "off"},
 }
 HELD = {
+    "new": "awaiting its first payment",
     "suspended": "suspended for non-payment",
     "blocked": "blocked by the provider",
     "cancelled": "cancelled",

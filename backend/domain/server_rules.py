@@ -23,8 +23,10 @@ JOB_ACTIONS = (*POWER_ACTIONS, REINSTALL)
 # The actions that touch the machine: none while the provider holds the order.
 MACHINE_ACTIONS = (*JOB_ACTIONS, KVM)
 
-# Why the provider's hold on an order rules out touching its server.
+# Why the state of an order rules out touching its server. A new order is not paid yet, so
+# its server is not handed over.
 _ORDER_HOLDS = {
+    "new": "awaiting its first payment: pay the order's invoice",
     "suspended": "suspended for non-payment: pay the open invoice",
     "blocked": "blocked by the provider: contact support",
     "cancelled": "order cancelled",
