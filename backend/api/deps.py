@@ -44,6 +44,11 @@ def current_customer(
     return accounts.customer_for_token(portal, token)
 
 
+def client_address(request: Request) -> str:
+    """The address a request came from, as the audit trail and server jobs record it."""
+    return request.client.host if request.client else "unknown"
+
+
 def idempotency_key(key: IdempotencyKeyHeader) -> str:
     """The key every money-moving request must carry, required and checked by its pattern."""
     return key
@@ -53,3 +58,4 @@ PortalDep = Annotated[Portal, Depends(get_portal)]
 TokenDep = Annotated[str, Depends(bearer_token)]
 CustomerDep = Annotated[int, Depends(current_customer)]
 IdempotencyKeyDep = Annotated[str, Depends(idempotency_key)]
+ClientAddressDep = Annotated[str, Depends(client_address)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from backend.api.deps import PortalDep, TokenDep
+from backend.api.deps import ClientAddressDep, PortalDep, TokenDep
 from backend.api.openapi import error_responses
 from backend.contract import LoginRequest, LoginResult
 from backend.domain import accounts
@@ -13,8 +13,7 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
 @router.post("/login", response_model=LoginResult, responses=error_responses(401, 429))
-def login(body: LoginRequest, request: Request, portal: PortalDep) -> LoginResult:
-    ip = request.client.host if request.client else "unknown"
+def login(body: LoginRequest, request: Request, portal: PortalDep, ip: ClientAddressDep) -> LoginResult:
     client = request.headers.get("user-agent", "")
     return accounts.authenticate(portal, body.login, body.password, ip, client)
 
