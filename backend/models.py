@@ -131,6 +131,8 @@ class Tariff(SQLModel, table=True):
     traffic_tb: int = Field(default=20)
     price_minor: int = Field(sa_type=BigInteger)
     currency: str = Field(default="EUR", max_length=3)
+    # The port speed, as people read it ("1 Gbit/s", "shared 1 Gbit/s").
+    bandwidth: str = Field(default="1 Gbit/s", max_length=32)
 
 
 class OsImage(SQLModel, table=True):
@@ -141,6 +143,8 @@ class OsImage(SQLModel, table=True):
     name: str = Field(max_length=100)
     family: str = Field(max_length=16)  # linux | bsd | windows
     active: bool = Field(default=True)
+    # Still installable, but past its vendor's support: listed with a warning.
+    deprecated: bool = Field(default=False)
 
 
 class PaymentMethod(SQLModel, table=True):
@@ -171,7 +175,9 @@ class ServiceOrder(SQLModel, table=True):
     currency: str = Field(default="EUR", max_length=3)
     billing_period_months: int = Field(default=1)
     period_end: datetime = Field(sa_type=UTCDateTime)
-    status: str = Field(default="new", max_length=16)  # new | active | suspended | cancelled
+    # new (awaiting its first payment) | active | suspended (non-payment) | blocked (by the
+    # provider) | cancelled
+    status: str = Field(default="new", max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -216,6 +222,22 @@ class Server(SQLModel, table=True):
     reinstall_requested_at: datetime | None = Field(
         default=None, sa_type=UTCDateTime, nullable=True
     )
+
+
+class KvmSession(SQLModel, table=True):
+    """IP-KVM credentials issued on request. The password is shown once and stored only as
+    its SHA-256 (it is random and long, so no slow hash is needed), with its expiry."""
+
+    __tablename__ = "kvm_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    server_id: int = Field(foreign_key="server.id", index=True)
+    user: str = Field(max_length=64)
+    password_hash: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    issued_by: str = Field(max_length=64)  # the login
+    issued_from: str = Field(max_length=45)  # the client address
 
 
 class ServerIp(SQLModel, table=True):
