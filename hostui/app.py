@@ -31,11 +31,12 @@ from hostui.connect import Connector
 from hostui.frame.errors import ErrorChannel, error_line
 from hostui.frame.help import HelpScreen
 from hostui.frame.keymap import KeyBindingInfo, binding_ids, unknown_ids
-from hostui.frame.paged_list import DEFAULT_PAGE_SIZE
+from hostui.frame.paged_list import DEFAULT_PAGE_SIZE, ListScope, PagedListScreen
 from hostui.frame.section import SECTIONS, SectionScreen
 from hostui.frame.start import StartScreen
 from hostui.screens.invoices import InvoicesScreen
-from hostui.screens.placeholder import OrdersScreen, SettingsScreen, TicketsScreen
+from hostui.screens.orders import OrdersScreen
+from hostui.screens.placeholder import SettingsScreen, TicketsScreen
 
 __all__ = ["HostUIApp", "StartScreen"]
 
@@ -85,11 +86,15 @@ class HostUIApp(App[None]):
     @classmethod
     def key_bindings(cls) -> dict[str, KeyBindingInfo]:
         """Every binding id a user can remap in ``[keymap]``, with its default keys."""
+        from hostui.frame.action_menu import ActionMenuScreen
         from hostui.frame.list_table import ListTable
-        from hostui.screens.dialogs.action_menu import ActionMenuScreen
+        from hostui.screens.orders.actions import TRAFFIC_KEYS
+        from hostui.screens.orders.server import ServerScreen
 
         screens: list[type] = [mode for mode in cls.MODES.values() if isinstance(mode, type)]
-        return binding_ids([cls, *screens, StartScreen, HelpScreen, ActionMenuScreen, ListTable])
+        return binding_ids(
+            [cls, *screens, ServerScreen, TRAFFIC_KEYS, StartScreen, HelpScreen, ActionMenuScreen, ListTable]
+        )
 
     # -- the service
 
@@ -206,6 +211,14 @@ class HostUIApp(App[None]):
         if not self.connected or mode == self.current_mode:
             return
         self.switch_mode(mode)
+
+    async def show_list(self, mode: str, scope: ListScope | None, filter_id: str | None = None) -> None:
+        """Switch to a section and narrow its list to one object's ("Invoices" of an order):
+        how one section sends the user to another without reaching into its screens."""
+        await self.switch_mode(mode)
+        screen = self.screen
+        if isinstance(screen, PagedListScreen):
+            screen.show_scope(scope, filter_id)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from textual.binding import Binding
 from textual.dom import DOMNode
 
 __all__ = ["KeyBindingInfo", "binding_ids", "unknown_ids"]
@@ -22,14 +23,18 @@ class KeyBindingInfo:
     description: str
 
 
-def binding_ids(classes: Iterable[type[DOMNode]]) -> dict[str, KeyBindingInfo]:
-    """The bindings with an id declared by ``classes``, with their default keys."""
+def _bindings_of(source: type[DOMNode] | Iterable[Binding]) -> Iterable[tuple[str, Binding]]:
+    if isinstance(source, type):
+        return source._merged_bindings or ()
+    return ((binding.key, binding) for binding in source)
+
+
+def binding_ids(sources: Iterable[type[DOMNode] | Iterable[Binding]]) -> dict[str, KeyBindingInfo]:
+    """The bindings with an id declared by ``sources`` (widget classes, or lists of bindings
+    for widgets whose module is imported only on use), with their default keys."""
     found: dict[str, KeyBindingInfo] = {}
-    for cls in classes:
-        merged = cls._merged_bindings
-        if merged is None:
-            continue
-        for key, binding in merged:
+    for source in sources:
+        for key, binding in _bindings_of(source):
             if binding.id is None:
                 continue
             known = found.get(binding.id)

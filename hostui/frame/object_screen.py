@@ -12,10 +12,14 @@ from typing import Any, ClassVar
 from textual import events
 from textual.screen import Screen
 
+from hostui.frame.action_menu import action_menu
 from hostui.frame.actions import OBJECT_ACTION, ActionTable
 from hostui.frame.palette import ObjectCommands
 
-__all__ = ["ObjectScreen"]
+__all__ = ["ObjectScreen", "MENU_ACTION"]
+
+# The action id that opens an object's Actions menu (the frame handles it for every table).
+MENU_ACTION = "menu"
 
 
 class ObjectScreen(Screen):
@@ -42,15 +46,29 @@ class ObjectScreen(Screen):
         if row is not None:
             self.run_object_action(action_id, row)
 
+    def describe(self, row: Any) -> str:
+        """One line about ``row`` for the top of its Actions menu."""
+        return ""
+
     def run_object_action(self, action_id: str, row: Any) -> None:
         """Run an action on ``row`` (the selected one, or one the palette found), or say why
-        the portal does not allow it now."""
+        the portal does not allow it now. ``menu`` is the frame's own: the Actions menu."""
         refusal = self.TABLE.refusal(row, action_id)
         if refusal is not None:
             self.app.bell()
             self.notify(refusal, severity="warning", timeout=4, markup=False)
             return
+        if action_id == MENU_ACTION:
+            self._open_menu(row)
+            return
         getattr(self.handlers, action_id)(row)
+
+    def _open_menu(self, row: Any) -> None:
+        def chosen(action_id: str | None) -> None:
+            if action_id:
+                self.run_object_action(action_id, row)
+
+        self.app.push_screen(action_menu(self.TABLE, row, self.describe(row)), chosen)
 
     def object_action_enabled(self, parameters: tuple[object, ...]) -> bool | None:
         """For ``check_action``: True when allowed, None (dimmed) when not."""

@@ -47,7 +47,7 @@ from hostui.widgets.key_bar import KeyBar
 from hostui.widgets.section_header import SectionHeader
 from hostui.widgets.status_line import StatusLine
 
-__all__ = ["PagedListScreen", "ListFilter", "Column", "ListQuery", "DEFAULT_PAGE_SIZE"]
+__all__ = ["PagedListScreen", "ListFilter", "Column", "ListQuery", "ListScope", "DEFAULT_PAGE_SIZE"]
 
 RowT = TypeVar("RowT", bound=ActionRow)
 
@@ -84,6 +84,17 @@ class Column(Generic[RowT]):
 
 
 @dataclass(frozen=True)
+class ListScope:
+    """A list narrowed to what belongs to one object ("the invoices of order ORD-105114")."""
+
+    kind: str
+    """What the object is ("order")."""
+    id: int
+    label: str
+    """How it is named on screen ("order ORD-105114")."""
+
+
+@dataclass(frozen=True)
 class ListQuery:
     """What one load asks for: the section turns it into its own query model."""
 
@@ -91,6 +102,7 @@ class ListQuery:
     search: str
     page: int
     page_size: int
+    scope: ListScope | None = None
 
 
 def fitting_columns(columns: tuple[Column, ...], width: int) -> tuple[Column, ...]:
@@ -168,6 +180,8 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
 
     filter_id: reactive[str] = reactive("", init=False)
     search: reactive[str] = reactive("", init=False)
+    scope: reactive[ListScope | None] = reactive(None, init=False)
+    """Set by another section ("Invoices" of an order); escape returns to the whole list."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         table = cls.__dict__.get("TABLE")
@@ -182,7 +196,7 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
         self._page_size = page_size
         self._page_number = 1
         self._page: Page[RowT] | None = None
-        self._shown: tuple[str, str] | None = None  # (filter, search) of the rows on screen
+        self._shown: tuple[str, str, ListScope | None] | None = None  # (filter, search, scope) on screen
         self._rows: list[RowT] = []
         self._generation = 0
         self._loading = False
@@ -241,8 +255,9 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
         return True
 
     def on_resize(self, event: events.Resize) -> None:
+        cursor_row = self.table.cursor_row  # before _fit_columns clears the table (and the cursor)
         if self._fit_columns(event.size.width) and self._rows:
-            self._fill(self.table.cursor_row)
+            self._fill(cursor_row)
 
     @property
     def shown_columns(self) -> tuple[str, ...]:
@@ -253,7 +268,7 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
     def selected(self) -> RowT | None:
         """The row under the cursor; None when the list is empty, or while the rows on screen
         still belong to another filter or search (its first page is loading)."""
-        if not self._rows or self._shown != (self.filter_id, self.search):
+        if not self._rows or self._shown != self._wanted:
             return None
         row = self.table.cursor_row
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -271,7 +286,11 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
         return self._loading
 
     def current_query(self) -> ListQuery:
-        return ListQuery(self.filter_id, self.search, self._page_number, self.page_size)
+        return ListQuery(self.filter_id, self.search, self._page_number, self.page_size, self.scope)
+
+    @property
+    def _wanted(self) -> tuple[str, str, ListScope | None]:
+        return (self.filter_id, self.search, self.scope)
 
     def reload(self) -> None:
         """Fetch the page on screen again, keeping the cursor on the same row."""
@@ -294,6 +313,8 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
 
     def _describe(self, query: ListQuery) -> str:
         what = f"{self._filter(query.filter).label.lower()} {self.TABLE.noun}s"
+        if query.scope is not None:
+            what += f" of {query.scope.label}"
         return f"{what} matching “{query.search}”" if query.search else what
 
     def _show_loading(self, generation: int) -> None:
@@ -329,7 +350,7 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
 
     def _show(self, page: Page[RowT], query: ListQuery, cursor: str, keep_row: int) -> None:
         self._page = page
-        self._shown = (query.filter, query.search)
+        self._shown = (query.filter, query.search, query.scope)
         self._rows = list(page.items)
         target = {"bottom": len(self._rows) - 1, "keep": keep_row}.get(cursor, 0)
         self._fill(target)
@@ -345,7 +366,9 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
 
     def _empty_text(self, query: ListQuery) -> str:
         if query.search:
-            return f"No {self._filter(query.filter).label.lower()} {self.TABLE.noun}s match “{query.search}”.  Escape clears the search."
+            return f"No {self._describe(query).split(' matching ')[0]} match “{query.search}”.  Escape clears the search."
+        if query.scope is not None:
+            return f"No {self._describe(query)}.  Escape shows them all."
         text = self._filter(query.filter).empty
         return text + ("  f shows the other lists." if len(self.FILTERS) > 1 else "")
 
@@ -364,7 +387,7 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
     def _show_failure(self, query: ListQuery) -> None:
         text = f"Could not load {self._describe(query)} (page {query.page:,}) · ctrl+r reloads"
         shown = self._page
-        if shown is None or self._shown != (query.filter, query.search) or shown.page != query.page:
+        if shown is None or self._shown != (query.filter, query.search, query.scope) or shown.page != query.page:
             # Never leave another filter's or page's rows under this tab: actions would act on
             # objects the user does not think are selected.
             self._page = None
@@ -412,12 +435,33 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
         self.table.focus()
 
     def action_clear_search(self) -> None:
+        """Escape: clear the search; with no search, leave the scope (back to the whole list)."""
+        if not self.search and not self.has_class("-searching"):
+            self.scope = None
+            return
         bar = self.query_one(SearchBar)
         with bar.prevent(Input.Changed):
             bar.value = ""
         self.remove_class("-searching")
         self.table.focus()
         self.search = ""
+
+    def show_scope(self, scope: ListScope | None, filter_id: str | None = None) -> None:
+        """Narrow the list to one object's (None: the whole list), on ``filter_id`` if given."""
+        if filter_id is not None and filter_id != self.filter_id:
+            self.set_reactive(PagedListScreen.filter_id, filter_id)
+            tabs = self.query_one(Tabs)
+            with tabs.prevent(Tabs.TabActivated):
+                tabs.active = f"filter-{filter_id}"
+        self.set_reactive(PagedListScreen.scope, scope)
+        self._page_number = 1
+        self._start_load(cursor="top")
+        self.refresh_bindings()
+
+    def watch_scope(self) -> None:
+        self._page_number = 1
+        self._start_load(cursor="top")
+        self.refresh_bindings()
 
     @on(Input.Changed, "#search")
     def _search_typed(self, event: Input.Changed) -> None:
@@ -442,7 +486,7 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
 
     def _pages(self) -> int | None:
         """Pages of the current filter; None while they are unknown (its first load runs)."""
-        if self._page is None or self._shown != (self.filter_id, self.search):
+        if self._page is None or self._shown != self._wanted:
             return None
         return self._page.pages
 
@@ -479,7 +523,7 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
         if action == OBJECT_ACTION:
             return self.object_action_enabled(parameters)
         if action == "clear_search":
-            return bool(self.search) or self.has_class("-searching")
+            return bool(self.search) or self.has_class("-searching") or self.scope is not None
         elif action == "turn_page":
             step = int(parameters[0])  # type: ignore[call-overload]
             pages = self._pages()

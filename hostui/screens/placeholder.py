@@ -1,4 +1,4 @@
-"""Orders, Tickets and Settings until they are built: a plain "not built yet" page."""
+"""Tickets and Settings until they are built: a plain "not built yet" page."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hostui.frame.section import SectionScreen
 from hostui.widgets.key_bar import KeyBar
 from hostui.widgets.section_header import SectionHeader
 
-__all__ = ["PlaceholderScreen", "OrdersScreen", "TicketsScreen", "SettingsScreen"]
+__all__ = ["PlaceholderScreen", "TicketsScreen", "SettingsScreen"]
 
 
 class PlaceholderScreen(SectionScreen):
@@ -35,10 +35,6 @@ class PlaceholderScreen(SectionScreen):
                     markup=False,
                 )
         yield KeyBar()
-
-
-class OrdersScreen(PlaceholderScreen):
-    SECTION = "orders"
 
 
 class TicketsScreen(PlaceholderScreen):

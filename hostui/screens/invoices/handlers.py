@@ -20,19 +20,18 @@ from textual.worker import Worker
 
 from backend.contract import Document, InvoiceDetail, InvoiceQuery, InvoiceRow
 from hostui.frame.host import host_app
-from hostui.screens.dialogs.action_menu import action_menu
 from hostui.screens.dialogs.confirm import ConfirmScreen
 from hostui.screens.dialogs.save_file import SaveFileScreen
-from hostui.screens.invoices.actions import INVOICE_ACTIONS, status_word
+from hostui.screens.invoices.actions import status_word
 from hostui.screens.invoices.pay_link import PayLinkScreen
 from hostui.screens.invoices.payment import PaymentMethodScreen
 from hostui.screens.invoices.view import InvoiceViewScreen
 from hostui.widgets.formatting import day, method_label, money
 
-__all__ = ["InvoiceHandlers"]
+__all__ = ["InvoiceHandlers", "invoice_summary"]
 
 
-def _summary(row: InvoiceRow) -> str:
+def invoice_summary(row: InvoiceRow) -> str:
     parts = [money(row.total, row.currency), status_word(row)]
     if row.status.value == "unpaid":
         parts.append(f"due {day(row.due_at)}")
@@ -74,26 +73,10 @@ class InvoiceHandlers:
     def _run(self, work: Awaitable[None], name: str) -> Worker[None]:
         return self.host.run_worker(work, name=name, group="invoice-actions", exit_on_error=False)
 
-    def run(self, action_id: str, row: InvoiceRow) -> None:
-        """Run an action by id, or say why the portal does not allow it now."""
-        refusal = INVOICE_ACTIONS.refusal(row, action_id)
-        if refusal is not None:
-            self.app.bell()
-            self.app.notify(refusal, severity="warning", timeout=4, markup=False)
-            return
-        getattr(self, action_id)(row)
-
     # -- the actions (one per id in INVOICE_ACTIONS)
 
     def view(self, row: InvoiceRow) -> None:
         self.app.push_screen(InvoiceViewScreen(row, self))
-
-    def menu(self, row: InvoiceRow) -> None:
-        def chosen(action_id: str | None) -> None:
-            if action_id:
-                self.run(action_id, row)
-
-        self.app.push_screen(action_menu(INVOICE_ACTIONS, row, _summary(row)), chosen)
 
     def pay(self, row: InvoiceRow) -> None:
         screen = PaymentMethodScreen(row, self.service, on_changed=self.changed)

@@ -16,7 +16,7 @@ from backend.contract import InvoiceFilter, InvoiceQuery, InvoiceRow, NotFound, 
 from hostui.frame.host import host_app
 from hostui.frame.paged_list import Column, ListFilter, ListQuery, PagedListScreen
 from hostui.screens.invoices.actions import INVOICE_ACTIONS, status_text
-from hostui.screens.invoices.handlers import InvoiceHandlers
+from hostui.screens.invoices.handlers import InvoiceHandlers, invoice_summary
 from hostui.widgets.formatting import day, method_label, money
 
 __all__ = ["InvoicesScreen"]
@@ -63,6 +63,7 @@ class InvoicesScreen(PagedListScreen[InvoiceRow]):
     def _invoice_query(query: ListQuery) -> InvoiceQuery:
         return InvoiceQuery(
             status=InvoiceFilter(query.filter),
+            order_id=query.scope.id if query.scope is not None and query.scope.kind == "order" else None,
             search=query.search or None,
             page=query.page,
             page_size=query.page_size,
@@ -80,6 +81,9 @@ class InvoicesScreen(PagedListScreen[InvoiceRow]):
             return await service.find_invoice(label.upper())
         except NotFound:
             return None
+
+    def describe(self, row: InvoiceRow) -> str:
+        return invoice_summary(row)
 
     @cached_property
     def handlers(self) -> InvoiceHandlers:

@@ -179,6 +179,11 @@ class InvoiceViewScreen(ObjectScreen, DialogScreen[None]):
     def selected(self) -> InvoiceDetail | None:
         return self.detail
 
+    def describe(self, row: InvoiceRow) -> str:
+        from hostui.screens.invoices.handlers import invoice_summary
+
+        return invoice_summary(row)
+
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(f"Loading invoice {self.row.number}…", id="loading-text", markup=False)

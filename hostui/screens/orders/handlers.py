@@ -1,0 +1,108 @@
+"""What happens when the user picks an order action: one method per id of ``ORDER_ACTIONS``.
+
+The frame calls ``handlers.<id>(row)`` once the portal's verdict allows it; each method
+returns at once (a dialog, a screen, or a service call in a worker). Errors go to the app's
+error channel; business rules stay in the portal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from uuid import uuid4
+
+from textual.screen import Screen
+
+from backend.contract import InvoiceDetail, OrderRow
+from hostui.frame.host import host_app
+from hostui.frame.paged_list import ListScope
+from hostui.screens.dialogs.confirm import ConfirmScreen
+from hostui.screens.invoices import pay_invoice_dialog
+from hostui.screens.orders.actions import period_text
+from hostui.screens.orders.server import ServerScreen
+from hostui.widgets.formatting import day, money
+
+__all__ = ["OrderHandlers", "order_summary"]
+
+
+def order_summary(row: OrderRow) -> str:
+    parts = [row.tariff, f"{money(row.price, row.currency)} per {period_text(row.billing_period_months)}",
+             f"paid until {day(row.period_end)}"]
+    if row.main_ip:
+        parts.insert(1, row.main_ip)
+    return " · ".join(parts)
+
+
+class OrderHandlers:
+    def __init__(self, host: Screen, on_changed: Callable[[], None] | None = None) -> None:
+        self.host = host
+        self.on_changed = on_changed
+
+    @property
+    def app(self):  # noqa: ANN201 - HostUIApp
+        return host_app(self.host)
+
+    def _changed(self) -> None:
+        if self.on_changed is not None:
+            self.on_changed()
+        self.app.refresh_account()
+
+    # -- the actions (one per id in ORDER_ACTIONS)
+
+    def manage(self, row: OrderRow) -> None:
+        assert row.server_id is not None  # the portal offers manage only for an order with a server
+        self.app.push_screen(ServerScreen(row.server_id, row.number, on_changed=self._changed))
+
+    def invoices(self, row: OrderRow) -> None:
+        self.host.run_worker(
+            self.app.show_list("invoices", ListScope("order", row.id, f"order {row.number}"), filter_id="all"),
+            group="order-navigation",
+        )
+
+    def ticket(self, row: OrderRow) -> None:
+        # Reached only once the portal enables it: the Tickets section opens its form here.
+        self.app.notify("Tickets are not available yet.", severity="warning", markup=False)
+
+    def renew(self, row: OrderRow) -> None:
+        """Issue the next period's invoice (every recurring item), then offer to pay it."""
+        # One key per confirmed request: a retry replays, never issues a second invoice.
+        key = uuid4().hex
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.host.run_worker(self._renew(row, key), group="order-actions", exit_on_error=False)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Renew order {row.number} ({row.tariff})? An invoice is issued for its next "
+                f"{period_text(row.billing_period_months)}: {money(row.price, row.currency)} net.",
+                title="Renew order",
+                yes="Renew",
+                no="Cancel",
+                dangerous=False,
+            ),
+            answered,
+        )
+
+    async def _renew(self, row: OrderRow, key: str) -> None:
+        try:
+            invoice: InvoiceDetail = await self.app.service.renew_order(row.id, key)
+        except Exception as error:  # noqa: BLE001 - reported once, never a traceback
+            self.app.errors.report(error)
+            return
+        self._changed()
+
+        def pay_now(yes: bool | None) -> None:
+            if yes:
+                self.app.push_screen(pay_invoice_dialog(invoice, self.app.service, on_changed=self._changed))
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Issued invoice {invoice.number} for {day(invoice.period_start)} to {day(invoice.period_end)}: "
+                f"{money(invoice.total, invoice.currency)}. Pay it now?",
+                title="Order renewed",
+                yes="Pay now",
+                no="Later",
+                dangerous=False,
+            ),
+            pay_now,
+        )

@@ -1,0 +1,71 @@
+"""The Orders section: the customer's orders and their servers.
+
+A ``PagedListScreen``: the portal pages, filters and searches (order number, IP address,
+hostname or tariff); Enter manages the order's server.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from rich.text import Text
+
+from backend.contract import NotFound, OrderFilter, OrderQuery, OrderRow, Page
+from hostui.frame.host import host_app
+from hostui.frame.paged_list import Column, ListFilter, ListQuery, PagedListScreen
+from hostui.screens.orders.actions import ORDER_ACTIONS, order_status_text, period_text, power_text
+from hostui.screens.orders.handlers import OrderHandlers, order_summary
+from hostui.widgets.formatting import day, money
+
+__all__ = ["OrdersScreen"]
+
+
+def _cost(row: OrderRow) -> Text:
+    return Text(f"{money(row.price, row.currency)}/{period_text(row.billing_period_months)[:2]}", justify="right")
+
+
+class OrdersScreen(PagedListScreen[OrderRow]):
+    SECTION = "orders"
+    TABLE = ORDER_ACTIONS
+    OPEN_ACTION = "manage"
+    SEARCH_PLACEHOLDER = "Search order number, IP address, hostname or tariff (enter keeps it, escape clears it)"
+    FILTERS = (
+        ListFilter(OrderFilter.ALL.value, "All", "No orders yet."),
+        ListFilter(OrderFilter.ACTIVE.value, "Active", "No active orders."),
+        ListFilter(OrderFilter.NEW.value, "Awaiting payment", "No orders awaiting payment."),
+        ListFilter(OrderFilter.INACTIVE.value, "Suspended / ended", "No suspended, blocked or cancelled orders."),
+    )
+    COLUMNS = (
+        Column("number", "Order", 10, 100, lambda row: Text(row.number)),
+        Column("tariff", "Tariff", 16, 50, lambda row: Text(row.tariff, overflow="ellipsis", no_wrap=True)),
+        Column("hostname", "Hostname", 24, 20, lambda row: Text(row.hostname or "—", overflow="ellipsis")),
+        Column("ip", "IP address", 15, 90, lambda row: Text(row.main_ip or "—")),
+        Column("period_end", "Paid until", 10, 60, lambda row: Text(day(row.period_end))),
+        Column("cost", "Cost", 15, 40, _cost, justify="right"),
+        Column("status", "Status", 9, 80, lambda row: order_status_text(row.status)),
+        Column("power", "Power", 9, 70, lambda row: power_text(row.power_state)),
+    )
+
+    async def fetch(self, query: ListQuery) -> Page[OrderRow]:
+        return await host_app(self).service.list_orders(
+            OrderQuery(
+                filter=OrderFilter(query.filter),
+                search=query.search or None,
+                page=query.page,
+                page_size=query.page_size,
+            )
+        )
+
+    async def find(self, label: str) -> OrderRow | None:
+        """The order named in the palette, by its number as printed ("ORD-105114")."""
+        try:
+            return await host_app(self).service.find_order(label.upper())
+        except NotFound:
+            return None
+
+    def describe(self, row: OrderRow) -> str:
+        return order_summary(row)
+
+    @cached_property
+    def handlers(self) -> OrderHandlers:
+        return OrderHandlers(self, on_changed=self.reload)
