@@ -66,36 +66,31 @@ def renewal_state(order: OrderFacts | None) -> ActionState:
     return _allowed(RENEW)
 
 
+_UNPAID_ONLY = {InvoiceStatus.PAID: "already paid", InvoiceStatus.DELETED: "invoice deleted"}
+# Why each action is refused in each invoice status; a status not listed allows it.
+_REFUSED_IN_STATUS: dict[str, dict[InvoiceStatus, str]] = {
+    PAY: _UNPAID_ONLY,
+    DELETE: {InvoiceStatus.PAID: "already paid", InvoiceStatus.DELETED: "already deleted"},
+    PAY_LINK: _UNPAID_ONLY,
+    QUOTE: _UNPAID_ONLY,
+    DOWNLOAD: {InvoiceStatus.UNPAID: "available once paid", InvoiceStatus.DELETED: "invoice deleted"},
+}
+
+
 def invoice_actions(invoice: InvoiceFacts) -> list[ActionState]:
     """Every invoice action, in INVOICE_ACTIONS order, enabled or with the reason it is not.
 
     Paying an invoice bound to a method stays enabled: paying with that method works, and
     which methods are open is the payment dialog's business (the row carries the binding).
     """
-    status = invoice.status
-    states: list[ActionState] = []
-    for action_id in (PAY, PAY_LINK, QUOTE):
-        if status == InvoiceStatus.PAID:
-            states.append(_refused(action_id, "already paid"))
-        elif status == InvoiceStatus.DELETED:
-            states.append(_refused(action_id, "invoice deleted"))
-        else:
-            states.append(_allowed(action_id))
-    if status == InvoiceStatus.PAID:
-        states.append(_refused(DELETE, "already paid"))
-    elif status == InvoiceStatus.DELETED:
-        states.append(_refused(DELETE, "already deleted"))
-    else:
-        states.append(_allowed(DELETE))
-    if status == InvoiceStatus.UNPAID:
-        states.append(_refused(DOWNLOAD, "available once paid"))
-    elif status == InvoiceStatus.DELETED:
-        states.append(_refused(DOWNLOAD, "invoice deleted"))
-    else:
-        states.append(_allowed(DOWNLOAD))
-    states.append(renewal_state(invoice.order))
-    by_id = {state.id: state for state in states}
-    return [by_id[action_id] for action_id in INVOICE_ACTIONS]
+    states = []
+    for action_id in INVOICE_ACTIONS:
+        if action_id == RENEW:
+            states.append(renewal_state(invoice.order))
+            continue
+        reason = _REFUSED_IN_STATUS[action_id].get(invoice.status)
+        states.append(_allowed(action_id) if reason is None else _refused(action_id, reason))
+    return states
 
 
 def require(invoice: InvoiceFacts, action_id: str) -> None:
