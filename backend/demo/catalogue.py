@@ -32,7 +32,10 @@ OS_IMAGES = (
     ("rocky-9", "Rocky Linux 9", "linux"),
     ("freebsd-14", "FreeBSD 14.3", "bsd"),
     ("windows-2022", "Windows Server 2022 Standard", "windows"),
+    ("ubuntu-20.04", "Ubuntu 20.04 LTS", "linux"),
 )
+# Past their vendor's standard support: still installable, listed with a warning.
+DEPRECATED_OS_IMAGES = frozenset({"ubuntu-20.04"})
 
 
 @dataclass(frozen=True)
@@ -152,8 +155,11 @@ class OrderSpec:
     # provisioned) it is the day the order was placed, relative to ``now``.
     renews_in_days: int
     period_months: int = 1
+    # new | active | suspended (non-payment: its current period's invoice is overdue) | blocked
+    # (by the provider) | cancelled (its last period has ended; no renewal invoice)
     status: str = "active"
-    power_state: str = "on"
+    power_state: str = "on"  # on | off | blocked (running, off the network)
+    ipkvm: bool = True  # dedicated servers only: whether this one has an IP-KVM
     price_minor: int | None = None  # per billing period; the tariff's monthly price if None
     addons: tuple[AddonSpec, ...] = ()
     traffic: tuple[float, float, float, float, float] = (2.0, 2.0, 14.0, 0.5, 1.0)
@@ -170,7 +176,7 @@ ORDERS = (
     OrderSpec("db01", DEMO_LOGIN, "ds-9354p", "db01.hoffmann-systemhaus.example", "debian-12",
                "FSN1-DC14", periods=35, renews_in_days=19, traffic=(11.0, 8.0, 13.0, 0.4, 0.7)),
     OrderSpec("backup01", DEMO_LOGIN, "ds-e2388g", "backup01.hoffmann-systemhaus.example", "freebsd-14",
-               "NBG1-DC3", periods=36, renews_in_days=24, traffic=(55.0, 1.5, 2.0, 0.9, 1.0)),
+               "NBG1-DC3", periods=36, renews_in_days=24, ipkvm=False, traffic=(55.0, 1.5, 2.0, 0.9, 1.0)),
     OrderSpec("mail", DEMO_LOGIN, "vps-l", "mail.hoffmann-systemhaus.example", "ubuntu-24.04",
                "FSN1-DC14", periods=32, renews_in_days=2,
                addons=(AddonSpec(IPV4_ADDON, 170, 1, since_periods=999, extra_ipv4=True),),
@@ -181,11 +187,19 @@ ORDERS = (
     OrderSpec("vpn", DEMO_LOGIN, "vps-s", "vpn.hoffmann-systemhaus.example", "debian-13",
                "FSN1-DC14", periods=19, renews_in_days=7, traffic=(3.0, 2.5, 10.0, 0.7, 0.3)),
     OrderSpec("ci", DEMO_LOGIN, "ds-7950x", "ci-runner.hoffmann-systemhaus.example", "ubuntu-24.04",
-               "NBG1-DC3", periods=14, renews_in_days=8,
+               "NBG1-DC3", periods=14, renews_in_days=8, power_state="off",
                addons=(AddonSpec(IPV4_ADDON, 170, 2, since_periods=6, extra_ipv4=True),),
                traffic=(24.0, 5.0, 13.0, 0.8, 0.2)),
     OrderSpec("staging", DEMO_LOGIN, "vps-m", "staging.hoffmann-systemhaus.example", "almalinux-9",
                "FSN1-DC14", periods=1, renews_in_days=-2, status="new", power_state="off"),
+    OrderSpec("shop", DEMO_LOGIN, "vps-m", "shop.hoffmann-systemhaus.example", "debian-12",
+               "NBG1-DC3", periods=9, renews_in_days=-12, status="suspended", power_state="off",
+               traffic=(1.2, 3.5, 20.0, 0.6, 1.2)),
+    OrderSpec("lab", DEMO_LOGIN, "ds-e2388g", "lab.hoffmann-systemhaus.example", "debian-13",
+               "HEL1-DC2", periods=6, renews_in_days=12, status="blocked", power_state="blocked",
+               traffic=(0.4, 9.0, 3.0, 0.2, 1.0)),
+    OrderSpec("legacy", DEMO_LOGIN, "vps-s", "legacy.hoffmann-systemhaus.example", "ubuntu-20.04",
+               "FSN1-DC14", periods=12, renews_in_days=-75, status="cancelled", power_state="off"),
     OrderSpec("acme-web", OTHER_LOGIN, "vps-l", "web.acme-cloudlabs.example", "rocky-9",
                "HEL1-DC2", periods=5, renews_in_days=5, price_minor=2399,
                traffic=(3.0, 20.0, 17.0, 0.6, 0.7)),

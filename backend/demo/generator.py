@@ -33,6 +33,7 @@ from backend.demo.catalogue import (
     DEMO_LOGIN,
     DEMO_NOW,
     DEMO_PASSWORD,
+    DEPRECATED_OS_IMAGES,
     ORDERS,
     OS_IMAGES,
     OTHER_CUSTOMER,
@@ -215,7 +216,7 @@ class _Seeder:
         for code, name, family in OS_IMAGES:
             row = s.exec(select(OsImage).where(OsImage.code == code)).first()
             if row is None:
-                row = OsImage(code=code, name=name, family=family)
+                row = OsImage(code=code, name=name, family=family, deprecated=code in DEPRECATED_OS_IMAGES)
                 s.add(row)
                 s.flush()
                 self.report.add("os_image", 1)
@@ -224,7 +225,8 @@ class _Seeder:
             row = s.exec(select(Tariff).where(Tariff.code == t.code)).first()
             if row is None:
                 row = Tariff(code=t.code, name=t.name, kind=t.kind, cpu=t.cpu, ram_gb=t.ram_gb,
-                             disk=t.disk, traffic_tb=t.traffic_tb, price_minor=t.price_minor)
+                             disk=t.disk, traffic_tb=t.traffic_tb, price_minor=t.price_minor,
+                             bandwidth=t.port)
                 s.add(row)
                 s.flush()
                 self.report.add("tariff", 1)
@@ -328,7 +330,7 @@ class _Seeder:
         )
         secrets = self.portal.secrets
         kvm_url = kvm_user = kvm_password = None
-        if dedicated:
+        if dedicated and spec.ipkvm:
             kvm_url = f"https://kvm.nordlicht.example/session/{rng.getrandbits(64):016x}"
             kvm_user = f"kvm-{order.number.lower()}"
             kvm_password = secrets.encrypt(_password(rng, 20))
@@ -376,7 +378,9 @@ class _Seeder:
         ]
         starts.append(add_months(order.next_start, months))
         invoices = []
-        for k in range(spec.periods + 1):
+        # A cancelled order ended with the period before ``next_start``: nothing renewed it.
+        billed = spec.periods if spec.status == "cancelled" else spec.periods + 1
+        for k in range(billed):
             start, end = starts[k], starts[k + 1] - timedelta(days=1)
             if k == 0:
                 issued = order.created_at + timedelta(minutes=2, seconds=rng.randint(0, 59))
@@ -407,8 +411,11 @@ class _Seeder:
             invoices = self.natural_invoices(order)
             (demo if order.customer is DEMO_CUSTOMER else other).extend(invoices)
         for invoice in demo + other:
-            # Unpaid: renewals for periods that have not started yet, and new orders.
+            # Unpaid: renewals for periods that have not started yet, new orders, and the current
+            # period of an order suspended for not paying it.
             if invoice.order.spec.status == "new" or _at(invoice.period_start) > self.now:
+                continue
+            if invoice.order.spec.status == "suspended" and invoice.period_start == invoice.order.next_start:
                 continue
             self._pay(invoice, rng)
         demo.extend(self._deleted_and_reissued(demo))
@@ -787,8 +794,8 @@ class _Seeder:
         weekend = [t.weekday() >= 5 for t in stamps]
         writer = TrafficWriter(self.session, stamps)
         for order in self.orders:
-            if order.spec.status == "new":
-                continue  # not provisioned yet: no traffic
+            if order.spec.status in ("new", "cancelled"):
+                continue  # not provisioned yet, or long gone: no traffic
             start = bisect.bisect_left(stamps, order.created_at)  # nothing before the order existed
             rx, tx = self._server_traffic(order, slots, weekend, start)
             self.report.add("traffic_sample", writer.write(order.server_id, start, rx, tx))
