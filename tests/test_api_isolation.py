@@ -26,6 +26,7 @@ from backend.models import (
     Invoice,
     PayLink,
     Payment,
+    Server,
     ServiceOrder,
 )
 
@@ -64,10 +65,22 @@ def demo_order_ids(portal, customer_id: int, make_invoice) -> list[int]:  # noqa
         return sorted(session.exec(select(ServiceOrder.id).where(ServiceOrder.customer_id == customer_id)))
 
 
+def demo_server_ids(portal, customer_id: int, make_invoice) -> list[int]:  # noqa: ANN001, ARG001
+    with read_session(portal.engine) as session:
+        return sorted(session.exec(
+            select(Server.id).join(ServiceOrder, Server.order_id == ServiceOrder.id)
+            .where(ServiceOrder.customer_id == customer_id)
+        ))
+
+
 # Where to find the demo customer's ids for each kind of path parameter, and what a stranger is
 # told about one. A route with a new kind of id needs an entry here.
-ID_SOURCES = {"invoice_id": demo_invoice_ids, "order_id": demo_order_ids}
-NOT_FOUND_DETAIL = {"invoice_id": "invoice {} not found", "order_id": "order {} not found"}
+ID_SOURCES = {"invoice_id": demo_invoice_ids, "order_id": demo_order_ids, "server_id": demo_server_ids}
+NOT_FOUND_DETAIL = {
+    "invoice_id": "invoice {} not found",
+    "order_id": "order {} not found",
+    "server_id": "server {} not found",
+}
 
 
 def request_for(method: str, path: str) -> dict:
@@ -131,12 +144,13 @@ def test_other_customers_ids_are_not_found_and_change_nothing(
 def test_the_owner_gets_past_the_ownership_check(portal, live_server, demo_token, demo_customer_id, make_invoice):
     """The 404s above are about ownership: the same requests by the owner are not 404."""
     invoice_id = make_invoice(demo_customer_id, "10.00")
+    server_id = demo_server_ids(portal, demo_customer_id, make_invoice)[0]
     routes = [(m, p) for m, p in api_routes(portal) if PARAM.search(p)]
     with httpx.Client(base_url=live_server, headers={"Authorization": f"Bearer {demo_token}"}) as client:
         for method, path in routes:
             if method == "DELETE":
                 continue  # would end the other checks early; deleting is covered by the contract tests
-            url = path.replace("{invoice_id}", str(invoice_id))
+            url = path.replace("{invoice_id}", str(invoice_id)).replace("{server_id}", str(server_id))
             response = client.request(method, url, **request_for(method, path))
             assert response.status_code != 404, (method, url, response.text)
 

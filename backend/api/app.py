@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.routing import BaseRoute
 
 from backend.api import public_pages, routes_account, routes_auth, routes_invoices, routes_orders
+from backend.api import routes_traffic
 from backend.api.allowed_methods import AllowedMethodsMiddleware
 from backend.api.errors import error_body, readable_validation_error, register_error_handlers
 from backend.api.openapi import install_openapi
@@ -90,6 +91,7 @@ def create_app(portal: Portal) -> FastAPI:
     app.include_router(routes_account.router)
     app.include_router(routes_invoices.router)
     app.include_router(routes_orders.router)
+    app.include_router(routes_traffic.router)
     app.include_router(public_pages.router)
     install_openapi(app)
     # The last added runs first: the headers wrap every answer, the 405s included.

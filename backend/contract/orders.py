@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -250,34 +250,55 @@ class ReverseDnsRequest(_Model):
 
 
 class TrafficPeriod(StrEnum):
+    """What a traffic report covers, in UTC, always ending with the bucket that holds now."""
+
     DAY = "day"
+    """The last 24 hours: 24 hourly buckets."""
     WEEK = "week"
+    """The last 7 days: 7 daily buckets."""
     MONTH = "month"
+    """The last 30 days (a rolling window, not the calendar month): 30 daily buckets."""
     YEAR = "year"
+    """The last 12 calendar months: 12 monthly buckets."""
 
 
 class TrafficBucket(_Model):
     start: datetime
     """UTC; an hour (day), a day (week, month) or a month (year)."""
     rx_bytes: int = Field(ge=0)
+    """Inbound, into the server."""
     tx_bytes: int = Field(ge=0)
+    """Outbound, from the server."""
 
 
 class TrafficReport(_Model):
+    """A server's traffic over a period, plus this calendar month's billing figures.
+
+    Byte counts are exact integers; units for people are ``backend.formatting.format_bytes``
+    and ``format_bitrate`` (decimal: 1 TB = 10**12 bytes, as ``included_bytes`` counts).
+    """
+
     server_id: int
     period: TrafficPeriod
-    bucket: str
-    """hour | day | month"""
+    bucket: Literal["hour", "day", "month"]
     start: datetime
+    """The first bucket's start."""
     end: datetime
+    """The last bucket's end (exclusive): the buckets cover [start, end) without gaps."""
     buckets: list[TrafficBucket]
+    """Every bucket of the period, oldest first; one without samples is zero."""
     rx_total: int
     tx_total: int
     percentile95_bps: int
-    """The current month's 95th percentile in bit/s, of the higher direction."""
+    """The current calendar month's 95th percentile in bit/s, of the higher direction: its
+    five-minute samples ordered descending, the top 5 % dropped, the next one taken."""
+    percentile95_rx_bps: int
+    percentile95_tx_bps: int
+    """Each direction's 95th percentile; ``percentile95_bps`` is the higher one (billed)."""
     month_used_bytes: int
     """In and out this calendar month (UTC), against the tariff's included traffic."""
     included_bytes: int
+    """The tariff's included traffic per month (``traffic_tb`` * 10**12)."""
 
 
 IdempotencyKey = Annotated[str, Field(pattern=IDEMPOTENCY_KEY_PATTERN)]

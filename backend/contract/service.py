@@ -16,6 +16,7 @@ from backend.contract.models import (
     PaymentMethodCode,
     PaymentOutcome,
 )
+from backend.contract.orders import TrafficPeriod, TrafficReport
 
 
 @runtime_checkable
@@ -50,6 +51,12 @@ class PortalService(Protocol):
     # -- orders
     async def renew_order(self, order_id: int, idempotency_key: str) -> InvoiceDetail:
         """Issue the invoice for the order's next billing period (once per key)."""
+        ...
+
+    # -- traffic
+    async def traffic(self, server_id: int, period: TrafficPeriod) -> TrafficReport:
+        """The server's traffic over the period, rolled up per hour, day or month, with this
+        calendar month's 95th percentile and usage against the included traffic."""
         ...
 
     async def aclose(self) -> None: ...

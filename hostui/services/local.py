@@ -22,8 +22,10 @@ from backend.contract import (
     PaymentMethod,
     PaymentMethodCode,
     PaymentOutcome,
+    TrafficPeriod,
+    TrafficReport,
 )
-from backend.domain import accounts, billing, documents, invoices, payments
+from backend.domain import accounts, billing, documents, invoices, payments, traffic
 from backend.portal import Portal
 
 T = TypeVar("T")
@@ -79,6 +81,9 @@ class LocalService:
 
     async def renew_order(self, order_id: int, idempotency_key: str) -> InvoiceDetail:
         return await self._run(billing.renew_order, self._customer_id, order_id, idempotency_key, ACTOR)
+
+    async def traffic(self, server_id: int, period: TrafficPeriod) -> TrafficReport:
+        return await self._run(traffic.traffic_report, self._customer_id, server_id, period)
 
     async def aclose(self) -> None:
         await asyncio.to_thread(self._portal.dispose)

@@ -37,6 +37,8 @@ from backend.contract import (
     PaymentOutcome,
     ServiceError,
     ServiceUnavailable,
+    TrafficPeriod,
+    TrafficReport,
     error_for_code,
 )
 
@@ -286,6 +288,14 @@ class RemoteService:
     async def export_invoices_csv(self, query: InvoiceQuery) -> Document:
         return await self._document(
             f"{API}/invoices/export.csv", f"invoices-{query.status.value}.csv", params=_query_params(query)
+        )
+
+    async def traffic(self, server_id: int, period: TrafficPeriod) -> TrafficReport:
+        return await self._model(
+            TrafficReport,
+            "GET",
+            f"{API}/servers/{int(server_id)}/traffic",
+            params={"period": TrafficPeriod(period).value},
         )
 
     async def logout(self) -> None:

@@ -1,0 +1,30 @@
+"""A server's traffic. A thin adapter: the roll-up and the billing figures live in
+backend.domain.traffic."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from backend.api.deps import CustomerDep, PortalDep
+from backend.api.params import RowId
+from backend.contract import TrafficPeriod, TrafficReport
+from backend.domain import traffic
+
+router = APIRouter(prefix="/api/v1", tags=["servers"])
+
+PeriodQuery = Annotated[
+    TrafficPeriod,
+    Query(description="day: 24 hourly buckets; week and month: 7 and 30 daily buckets; "
+          "year: 12 monthly buckets. All in UTC, ending with the bucket that holds now."),
+]
+
+
+@router.get("/servers/{server_id}/traffic", response_model=TrafficReport)
+def server_traffic(
+    server_id: RowId, portal: PortalDep, customer_id: CustomerDep, period: PeriodQuery = TrafficPeriod.MONTH
+) -> TrafficReport:
+    """The server's traffic in and out over the period, with this calendar month's 95th
+    percentile and the bytes used against the tariff's included traffic."""
+    return traffic.traffic_report(portal, customer_id, server_id, period)
