@@ -1,60 +1,105 @@
-"""The application shell: account bar, sections, command palette, start-up failures."""
+"""The application shell: section header, sections, command palette, start-up failures,
+remote sessions."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
 
+import httpx
 from textual.widgets import Static
 
-from backend.contract import AccountSummary, ServiceUnavailable
+from backend.contract import AccountSummary, AuthenticationFailed, InvoiceFilter, ServiceUnavailable
 from hostui.app import HostUIApp, StartScreen
 from hostui.config import LocalProfile, RemoteProfile
 from hostui.connect import PREPARING_DEMO, LocalConnector, RemoteConnector
 from hostui.credentials import TokenStore
+from hostui.frame.section import SECTIONS
 from hostui.screens.invoices import InvoicesScreen
 from hostui.screens.placeholder import PlaceholderScreen
-from hostui.widgets import AccountBar
-from tui_helpers import fixed_clock, screen_text, settle
+from hostui.widgets.formatting import money
+from hostui.widgets.section_header import SectionHeader
+from tui_helpers import count, fixed_clock, key_bar_text, notifications, screen_text, settle, wait_for
 
 
-async def test_shell_shows_account_name_and_balance(make_app) -> None:
+def _tabs_line() -> str:
+    return "  ".join(f"{section.key} {section.title}" for section in SECTIONS)
+
+
+async def test_shell_shows_where_who_and_the_balance(make_app, demo_service) -> None:
+    account = await demo_service.account()
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(140, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, InvoicesScreen)
         assert isinstance(app.account, AccountSummary)
-        text = screen_text(app)
-        top = text.splitlines()[0]
-        assert "Invoices" in top
-        assert "Jana Hoffmann" in top
-        assert "Hoffmann Systemhaus GmbH" in top
-        assert "Balance 250.00 EUR" in top
-        # The footer lists the keys that work here, including the sections.
-        assert "1234 Sections" in text
-        assert "f Filter" in text
+        top = screen_text(app).splitlines()[0]
+        assert _tabs_line() in top
+        assert "in-process" in top
+        assert account.login in top
+        assert (account.company or account.name) in top
+        assert f"Balance {money(account.balance, account.currency)}" in top
+        header = app.screen.query_one(SectionHeader)
+        assert header.current == "invoices"
+        assert header.query_one("#balance").has_class("-negative") is (account.balance < 0)
+        # The footer lists the keys that work here; the sections are the header's tabs.
+        keys = key_bar_text(app)
+        for expected in ("fF Filter", "/ Search", "? Help", "q Quit", "p Pay"):
+            assert expected in keys
 
 
-async def test_keys_1_to_4_switch_sections(make_app) -> None:
+async def test_keys_1_to_4_switch_sections(make_app, demo_service) -> None:
+    unpaid = await count(demo_service, InvoiceFilter.UNPAID)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for key, mode, title in (("2", "orders", "Orders"), ("3", "tickets", "Tickets"), ("4", "settings", "Settings")):
-            await pilot.press(key)
+        for section in SECTIONS[1:]:
+            await pilot.press(section.key)
             await settle(pilot)
-            assert app.current_mode == mode
-            assert isinstance(app.screen, PlaceholderScreen)
+            assert app.current_mode == section.mode
+            assert app.screen.query_one(SectionHeader).current == section.mode
             text = screen_text(app)
-            assert "This section is not built yet." in text
-            # The account bar is on every section.
-            assert text.splitlines()[0].lstrip().startswith(title)
-            assert "Balance 250.00 EUR" in text
+            if isinstance(app.screen, PlaceholderScreen):
+                assert "This section is not built yet." in text
+            # The header is on every section.
+            assert _tabs_line() in text.splitlines()[0]
+            assert "Balance " in text.splitlines()[0]
         await pilot.press("1")
         await settle(pilot)
         assert app.current_mode == "invoices"
         assert isinstance(app.screen, InvoicesScreen)
         # Coming back keeps the list (the mode's screen is kept).
-        assert app.screen.table.row_count == 5
+        assert app.screen.table.row_count == min(unpaid, app.page_size)
+
+
+async def test_q_quits_from_a_section(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app._exit  # noqa: SLF001 - Textual's own flag: exit was asked for
+    assert app.return_code == 0
+
+
+async def test_ctrl_q_quits_from_a_dialog(make_app) -> None:
+    from hostui.screens.invoices.payment import PaymentMethodScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, PaymentMethodScreen)
+        await pilot.press("q")  # a plain q in a dialog is not quit
+        await pilot.pause()
+        assert not app._exit  # noqa: SLF001
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app._exit  # noqa: SLF001
+    assert app.return_code == 0
 
 
 async def test_command_palette_switches_section(make_app) -> None:
@@ -64,13 +109,13 @@ async def test_command_palette_switches_section(make_app) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"tickets")
-        await pilot.pause(0.3)
+        await settle(pilot, lambda: app.screen.query("CommandList").first().option_count > 0)
         await pilot.press("enter")
         await settle(pilot)
         assert app.current_mode == "tickets"
 
 
-async def test_refresh_account_updates_the_bar(make_app, demo_service, sqlite_portal) -> None:
+async def test_refresh_account_updates_the_header(make_app, sqlite_portal) -> None:
     from backend.db import write_session
     from backend.models import Customer
 
@@ -83,8 +128,8 @@ async def test_refresh_account_updates_the_bar(make_app, demo_service, sqlite_po
         app.refresh_account()
         await settle(pilot)
         assert app.account.balance < 0
-        assert "Balance -12.34 EUR" in screen_text(app)
-        assert app.screen.query_one(AccountBar).query_one("#balance").has_class("-negative")
+        assert f"Balance {money(app.account.balance, app.account.currency)}" in screen_text(app)
+        assert app.screen.query_one(SectionHeader).query_one("#balance").has_class("-negative")
 
 
 async def test_closed_port_shows_clear_error_and_app_stays_up(closed_port_url) -> None:
@@ -100,7 +145,7 @@ async def test_closed_port_shows_clear_error_and_app_stays_up(closed_port_url) -
             assert "Cannot connect" in text
             assert "connection refused" in text
             assert "Traceback" not in text
-            assert "r Retry" in text and "q Quit" in text
+            assert "r Retry" in key_bar_text(app) and "q Quit" in key_bar_text(app)
             # Section keys do nothing until connected; the app keeps running.
             await pilot.press("1", "2", "f")
             await pilot.pause()
@@ -149,43 +194,117 @@ async def test_expired_token_at_start_says_log_in_again(tmp_path, live_server, m
         assert app.is_running
 
 
-async def test_remote_profile_with_token_shows_invoices(tmp_path, live_server, demo_token, monkeypatch) -> None:
+async def test_remote_profile_with_token_shows_invoices(tmp_path, live_server, demo_token, demo_service, monkeypatch) -> None:
     monkeypatch.setenv("HOSTUI_TOKEN", demo_token)
+    unpaid = await count(demo_service, InvoiceFilter.UNPAID)
+    account = await demo_service.account()
     connector = RemoteConnector(
         "work", RemoteProfile(url=live_server, login="demo"), tokens=TokenStore(tmp_path, backend=None)
     )
     app = HostUIApp(connector=connector, clock=fixed_clock)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(140, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, InvoicesScreen)
-        assert app.screen.table.row_count == 5
-        assert "Jana Hoffmann" in screen_text(app)
+        assert app.screen.table.row_count == min(unpaid, app.page_size)
+        top = screen_text(app).splitlines()[0]
+        assert f"work@{live_server.split('://')[1]}" in top  # where: the profile and the server
+        assert (account.company or account.name) in top
 
 
-class _FailingService:
-    """Wraps a service; list_invoices fails like a server that went away."""
-
-    def __init__(self, inner) -> None:  # noqa: ANN001
-        self._inner = inner
-
-    def __getattr__(self, name: str):  # noqa: ANN204
-        return getattr(self._inner, name)
-
-    async def list_invoices(self, query):  # noqa: ANN001, ANN201
-        raise ServiceUnavailable("cannot reach http://portal.example: connection refused — is hostui-server running?")
+# --- remote sessions: a new login in another shell is picked up ---------------------------------
 
 
-async def test_service_error_in_a_worker_is_a_notification(make_app, demo_service) -> None:
-    app = make_app(_FailingService(demo_service))
+def _revoke(base_url: str, token: str) -> None:
+    response = httpx.post(f"{base_url}/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 204, response.text
+    assert httpx.get(f"{base_url}/api/v1/account", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+async def _http_login(base_url: str) -> str:
+    async with httpx.AsyncClient() as client:
+        response = await client.post(f"{base_url}/api/v1/auth/login", json={"login": "demo", "password": "demo"})
+    assert response.status_code == 200, response.text
+    return response.json()["token"]
+
+
+async def test_a_new_login_is_picked_up_by_the_next_reload(tmp_path, live_server, demo_token, monkeypatch) -> None:
+    """The token is revoked while the TUI runs: a reload fails once with the login advice; after
+    `hostui login` stores a new token (here: straight into the token file), the next reload
+    works, without restarting."""
+    monkeypatch.delenv("HOSTUI_TOKEN", raising=False)
+    tokens = TokenStore(tmp_path, backend=None)  # no keyring: the private token file
+    tokens.save("work", "demo", demo_token)
+    connector = RemoteConnector("work", RemoteProfile(url=live_server, login="demo"), tokens=tokens)
+    app = HostUIApp(connector=connector, clock=fixed_clock)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, InvoicesScreen)
+        shown = screen.page.total
+        await asyncio.to_thread(_revoke, live_server, demo_token)
+
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        errors = notifications(app, "error")
+        assert len(errors) == 1, errors  # the list and the balance both failed: one toast
+        assert "hostui login" in errors[0] and "--profile work" in errors[0]
+        assert "ctrl+r reloads" not in errors[0]  # retrying the same token cannot help
+        assert "Could not load unpaid invoices" in screen_text(app)
+
+        new_token = await _http_login(live_server)
+        assert new_token != demo_token
+        await asyncio.to_thread(tokens.save, "work", "demo", new_token)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.total == shown
+        assert screen.selected() is not None
+        assert "Could not load" not in screen_text(app)
+        assert app.service.token == new_token
+        assert len(notifications(app, "error")) == 1  # nothing new went wrong
+        assert app.is_running
+
+
+async def test_a_revoked_token_at_start_is_replaced_by_logging_in_again(tmp_path, live_server, demo_token, monkeypatch) -> None:
+    monkeypatch.delenv("HOSTUI_TOKEN", raising=False)
+    await asyncio.to_thread(_revoke, live_server, demo_token)
+    tokens = TokenStore(tmp_path, backend=None)
+    tokens.save("work", "demo", demo_token)
+    connector = RemoteConnector("work", RemoteProfile(url=live_server, login="demo"), tokens=tokens)
+    app = HostUIApp(connector=connector, clock=fixed_clock)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot, lambda: app.start_screen.failed)
+        assert "Not logged in" in app.start_screen.message
+        await asyncio.to_thread(tokens.save, "work", "demo", await _http_login(live_server))
+        await pilot.press("r")
+        await settle(pilot, lambda: isinstance(app.screen, InvoicesScreen))
+        assert app.screen.selected() is not None
+
+
+# --- failures while running ----------------------------------------------------------------------
+
+
+async def test_service_error_in_a_worker_is_one_toast_with_a_retry_hint(make_app, faulty_service) -> None:
+    faulty_service.fail(
+        "list_invoices",
+        ServiceUnavailable("cannot reach http://portal.example: connection refused — is hostui-server running?"),
+    )
+    app = make_app(faulty_service)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.is_running
-        messages = [notification.message for notification in app._notifications]
-        assert any("cannot reach http://portal.example" in message for message in messages)
+        errors = notifications(app, "error")
+        assert len(errors) == 1, errors
+        assert "Cannot reach http://portal.example" in errors[0]
+        assert errors[0].endswith("ctrl+r reloads.")  # it may work next time: say how
         assert "Could not load unpaid invoices" in screen_text(app)
         await pilot.press("f")
         await settle(pilot)
         assert app.is_running
+        assert len(notifications(app, "error")) == 1  # the same failure again: collapsed
+        faulty_service.heal()
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert app.screen.selected() is not None
 
 
 async def test_local_first_start_shows_preparing_state(tmp_path, monkeypatch) -> None:
@@ -206,18 +325,17 @@ async def test_local_first_start_shows_preparing_state(tmp_path, monkeypatch) ->
     )
     app = HostUIApp(connector=connector, clock=fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if PREPARING_DEMO in app.start_screen.message:
-                break
+        await wait_for(pilot, lambda: PREPARING_DEMO in app.start_screen.message)
         assert isinstance(app.screen, StartScreen)
         text = screen_text(app)
         assert "Preparing the demo database" in text
-        assert "Retry" not in text  # nothing to retry while it is still working
-        assert "1234 Sections" not in text  # no sections before there is a service
+        assert "Retry" not in key_bar_text(app)  # nothing to retry while it is still working
+        assert _tabs_line() not in text  # no sections before there is a service
         release.set()
         await settle(pilot, lambda: isinstance(app.screen, InvoicesScreen), timeout=60)
-        assert app.screen.table.row_count == 5
+        expected = await count(app.service, InvoiceFilter.UNPAID)
+        assert expected > 0
+        assert app.screen.table.row_count == min(expected, app.page_size)
     assert database.exists()
 
 
@@ -230,31 +348,27 @@ async def test_local_profile_with_unknown_login_explains(tmp_path, sqlite_portal
     async with app.run_test(size=(100, 24)) as pilot:
         await settle(pilot, lambda: app.start_screen.failed)
         message = app.start_screen.message
-        assert "no customer with login 'nobody'" in message
+        assert "No customer with login 'nobody'" in message, message  # error_line capitalises
         assert "seed_demo" in message
         assert app.start_screen.query_one("#error", Static).display
 
 
-async def test_slow_start_does_not_block_the_event_loop(make_app, demo_service) -> None:
+async def test_slow_start_does_not_block_the_event_loop(make_app, faulty_service) -> None:
     """Construction is cheap and connecting happens in a worker: the app paints at once."""
-
-    class SlowAccount:
-        def __init__(self, inner) -> None:  # noqa: ANN001
-            self._inner = inner
-            self.release = asyncio.Event()
-
-        def __getattr__(self, name: str):  # noqa: ANN204
-            return getattr(self._inner, name)
-
-        async def account(self):  # noqa: ANN201
-            await self.release.wait()
-            return await self._inner.account()
-
-    service = SlowAccount(demo_service)
-    app = make_app(service)
+    faulty_service.hold("account")
+    app = make_app(faulty_service)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.1)
+        # (not settle: the connect worker is waiting on purpose)
+        await wait_for(pilot, lambda: faulty_service.held == 1 and "Connecting" in screen_text(app))
         assert isinstance(app.screen, StartScreen)
-        assert "Connecting" in screen_text(app)
-        service.release.set()
+        faulty_service.release()
         await settle(pilot, lambda: isinstance(app.screen, InvoicesScreen))
+
+
+async def test_a_start_that_fails_to_authenticate_in_process_says_log_in(make_app, faulty_service) -> None:
+    faulty_service.fail("account", AuthenticationFailed("the session has expired"))
+    app = make_app(faulty_service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.start_screen.failed)
+        assert "Not logged in" in app.start_screen.message
+        assert "The session has expired" in app.start_screen.message

@@ -134,8 +134,11 @@ def render_invoice(detail: InvoiceDetail) -> Group:
     )
 
 
-class InvoiceViewScreen(ObjectScreen, DialogScreen[None]):
+class InvoiceViewScreen(DialogScreen[None], ObjectScreen):
     """One invoice in full; its action keys act on it through ``InvoiceHandlers``."""
+
+    # DialogScreen first: Textual inherits CSS along the first base only, so with ObjectScreen
+    # first the dialog box (border, title, the dimmed list behind) was lost.
 
     TABLE = INVOICE_ACTIONS
 
