@@ -253,7 +253,12 @@ class ServerIp(SQLModel, table=True):
 
 
 class TrafficSample(SQLModel, table=True):
-    """Bytes in and out of a server over one 5-minute interval starting at ``at``."""
+    """Bytes in and out of a server over one 5-minute interval starting at ``at``.
+
+    Reports only ever sum samples per hour, day or month (backend/domain/traffic.py), so
+    history may be kept coarser: the demo keeps one row per whole hour before its last five
+    weeks. The month's 95th percentile needs the five-minute samples of the current month.
+    """
 
     __tablename__ = "traffic_sample"
     __table_args__ = (Index("ix_traffic_sample_server_at", "server_id", "at", unique=True),)

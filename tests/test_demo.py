@@ -337,6 +337,22 @@ def test_traffic_covers_the_requested_days(portal):
     assert last == DEMO_NOW - timedelta(minutes=5)  # the last complete 5-minute interval
 
 
+def test_older_traffic_is_hourly_and_joins_the_five_minute_samples_without_gap(portal):
+    seed_demo(portal, DemoSize(traffic_days=4, five_minute_days=2))
+    with read_session(portal.engine) as s:
+        server_id = s.exec(select(func.min(TrafficSample.server_id))).one()
+        stamps = s.exec(select(TrafficSample.at).where(TrafficSample.server_id == server_id)
+                        .order_by(TrafficSample.at)).all()
+    steps = Counter(later - earlier for earlier, later in zip(stamps, stamps[1:]))
+    assert set(steps) == {timedelta(hours=1), timedelta(minutes=5)}  # nothing missing, nothing twice
+    hourly = [t for t, after in zip(stamps, stamps[1:]) if after - t == timedelta(hours=1)]
+    assert all(t.minute == 0 for t in hourly)  # whole hours: they roll up into hours, days, months
+    assert stamps[-1] == DEMO_NOW - timedelta(minutes=5)
+    assert DEMO_NOW - timedelta(days=4, hours=1) < stamps[0] <= DEMO_NOW - timedelta(days=4)
+    five_minute_from = hourly[-1] + timedelta(hours=1)
+    assert DEMO_NOW - five_minute_from >= timedelta(days=2)
+
+
 def test_demo_login_works(seeded):
     with read_session(seeded.engine) as s:
         customer = s.exec(select(Customer).where(Customer.login == DEMO_LOGIN)).one()

@@ -10,6 +10,12 @@ Two customers are created:
 ``bulk`` writes the large volumes, ``command`` is ``python -m backend.demo``:
 
     python -m backend.demo --database sqlite:///portal.sqlite3 [--invoices N] [--traffic-days D]
+                           [--five-minute-days F]
+
+Traffic: a year per server, the last 35 days in five-minute samples (enough for the month's
+95th percentile and the day, week and month charts) and one sample per hour before that, so
+the first start stays within a few seconds; ``--five-minute-days 365`` writes a full year of
+five-minute samples (about a million rows, for benchmarks).
 """
 
 from backend.demo.catalogue import DEMO_LOGIN, DEMO_NOW, DEMO_PASSWORD, OTHER_LOGIN, OTHER_PASSWORD

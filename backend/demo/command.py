@@ -24,13 +24,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--invoices", type=int, default=None,
                         help="exactly this many invoices for the demo customer (default: ~3 years' worth)")
     parser.add_argument("--traffic-days", type=int, default=DemoSize.traffic_days,
-                        help="days of 5-minute traffic samples per server (default: %(default)s)")
+                        help="days of traffic samples per server (default: %(default)s)")
+    parser.add_argument("--five-minute-days", type=int, default=DemoSize.five_minute_days,
+                        help="of those, the most recent days in five-minute samples; older days "
+                             "get one sample per hour (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=DemoSize.seed, help="random seed (default: %(default)s)")
     args = parser.parse_args(argv)
     if args.invoices is not None and args.invoices < 0:
         parser.error("--invoices must not be negative")
     if args.traffic_days < 0:
         parser.error("--traffic-days must not be negative")
+    if args.five_minute_days < 0:
+        parser.error("--five-minute-days must not be negative")
 
     overrides: dict[str, Any] = {}
     if args.database:
@@ -41,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     portal = open_portal(settings)
     try:
         report = _seed(portal, DemoSize(invoices=args.invoices, traffic_days=args.traffic_days,
-                                        seed=args.seed), DEMO_NOW)
+                                        five_minute_days=args.five_minute_days, seed=args.seed), DEMO_NOW)
     finally:
         portal.dispose()
     if report is None:

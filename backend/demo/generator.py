@@ -86,12 +86,21 @@ from backend.portal import Portal
 from backend.security import hash_password
 
 
+HOUR = timedelta(hours=1)
+INTERVALS_PER_HOUR = HOUR // SAMPLE_STEP
+
+
 @dataclass(frozen=True)
 class DemoSize:
     # None: the natural ~3 years of monthly invoices for the demo customer's orders.
     # N: exactly N invoices for the demo customer; extra ones are older paid history.
     invoices: int | None = None
-    traffic_days: int = 365  # days of 5-minute traffic samples per server
+    traffic_days: int = 365  # days of traffic per server
+    # The most recent days at five-minute resolution (the month's 95th percentile and the
+    # day, week and month charts need them); older days as one sample per hour holding that
+    # hour's bytes, which the yearly chart sums the same. A year of five-minute samples for
+    # every server is about a million rows, which would make the first start take seconds more.
+    five_minute_days: int = 35
     seed: int = 20261120
 
 
@@ -782,51 +791,68 @@ class _Seeder:
     # traffic ---------------------------------------------------------------------------------------------
 
     def traffic(self) -> None:
-        total_samples = self.size.traffic_days * SAMPLES_PER_DAY
-        if total_samples <= 0:
+        days = self.size.traffic_days
+        if days <= 0:
             return
         # Samples cover [at, at + 5 min); the last one ends at ``now`` rounded down to 5 minutes.
         end = self.now.replace(second=0, microsecond=0)
         end -= timedelta(minutes=end.minute % 5)
-        first = end - SAMPLE_STEP * total_samples
-        stamps = [first + SAMPLE_STEP * i for i in range(total_samples)]
-        slots = [(t.hour * 60 + t.minute) // 5 for t in stamps]
-        weekend = [t.weekday() >= 5 for t in stamps]
-        writer = TrafficWriter(self.session, stamps)
+        fine_first = end - timedelta(days=min(days, self.size.five_minute_days))
+        hours: list[datetime] = []
+        if days > self.size.five_minute_days:
+            # Hourly rows cover whole hours, so the five-minute part starts on the hour.
+            fine_first = fine_first.replace(minute=0)
+            hour = (end - timedelta(days=days)).replace(minute=0)
+            while hour < fine_first:
+                hours.append(hour)
+                hour += HOUR
+        fine = [fine_first + SAMPLE_STEP * i for i in range((end - fine_first) // SAMPLE_STEP)]
+        resolutions = [(stamps, intervals, TrafficWriter(self.session, stamps))
+                       for stamps, intervals in ((hours, INTERVALS_PER_HOUR), (fine, 1)) if stamps]
         for order in self.orders:
             if order.spec.status in ("new", "cancelled"):
                 continue  # not provisioned yet, or long gone: no traffic
-            start = bisect.bisect_left(stamps, order.created_at)  # nothing before the order existed
-            rx, tx = self._server_traffic(order, slots, weekend, start)
-            self.report.add("traffic_sample", writer.write(order.server_id, start, rx, tx))
+            for stamps, intervals, writer in resolutions:
+                start = bisect.bisect_left(stamps, order.created_at)  # nothing before the order existed
+                rx, tx = self._server_traffic(order, stamps, start, intervals)
+                self.report.add("traffic_sample", writer.write(order.server_id, start, rx, tx))
 
-    def _server_traffic(self, order: _Order, slots: list[int], weekend: list[bool],
-                        start: int) -> tuple[list[int], list[int]]:
-        """(rx, tx) bytes per sample from ``start``: a daily wave, quieter weekends, noise, spikes."""
-        rng = random.Random(f"{self.size.seed}:traffic:{order.spec.key}")
+    def _server_traffic(self, order: _Order, stamps: list[datetime], start: int,
+                        intervals: int) -> tuple[list[int], list[int]]:
+        """(rx, tx) bytes per sample from ``start``, each holding ``intervals`` five-minute
+        intervals: a daily wave, quieter weekends, noise, spikes."""
+        rng = random.Random(f"{self.size.seed}:traffic:{order.spec.key}:{intervals}")
         rx_mbit, tx_mbit, peak, amplitude, weekend_factor = order.spec.traffic
-        bytes_per_mbit = 1_000_000 / 8 * 300  # one Mbit/s sustained over five minutes
+        bytes_per_mbit = 1_000_000 / 8 * 300 * intervals  # one Mbit/s sustained over the sample
         daily = [1 + amplitude * math.cos(2 * math.pi * (slot / SAMPLES_PER_DAY - peak / 24))
                  for slot in range(SAMPLES_PER_DAY)]
+        middle = intervals // 2  # an hour's shape is its middle five minutes'
+        slots = [((t.hour * 60 + t.minute) // 5 + middle) % SAMPLES_PER_DAY for t in stamps]
+        weekend = [t.weekday() >= 5 for t in stamps]
         rx_base = rx_mbit * bytes_per_mbit
         tx_base = tx_mbit * bytes_per_mbit
+        # Noise of 12 five-minute samples partly cancels out in their hour.
+        spread = 0.5 / math.sqrt(intervals)
+        low = 1 - spread / 2
+        spike_chance = 0.0004 * intervals  # a few times a month: a restore, a flood, a release day
         random_ = rng.random
         rx: list[int] = []
         tx: list[int] = []
         spike_left = 0
         spike = 1.0
-        for i in range(start, len(slots)):
+        for i in range(start, len(stamps)):
             factor = daily[slots[i]] * (weekend_factor if weekend[i] else 1.0)
             if spike_left:
                 spike_left -= 1
                 rx_factor = factor * spike
             else:
                 rx_factor = factor
-                if random_() < 0.0004:  # a few times a month: a restore, a flood, a release day
-                    spike_left = rng.randint(2, 30)
-                    spike = 3 + random_() * 25
-            rx.append(int(rx_base * rx_factor * (0.75 + 0.5 * random_())))
-            tx.append(int(tx_base * factor * (0.75 + 0.5 * random_())))
+                if random_() < spike_chance:
+                    length = rng.randint(2, 30)  # five-minute intervals
+                    spike_left = max(1, length // intervals)
+                    spike = 1 + (2 + random_() * 25) * min(length, intervals) / intervals
+            rx.append(int(rx_base * rx_factor * (low + spread * random_())))
+            tx.append(int(tx_base * factor * (low + spread * random_())))
         return rx, tx
 
     # all of it ---------------------------------------------------------------------------------------------
