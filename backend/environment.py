@@ -9,6 +9,8 @@ portal reads ``os.environ`` for its own settings. Empty variables count as unset
     HOSTUI_PUBLIC_URL  base of pay links and card checkouts handed out (default: unset)
     HOSTUI_SECRET_KEY  the key that encrypts server passwords (default: <data dir>/secret.key)
     HOSTUI_TOKEN       the API token of a remote profile (default: keyring, then token file)
+    HOSTUI_SIMULATED_FAILURE_RATE  the chance (0 to 1) that a job of the simulated data
+                       centre fails, to see failures in the demo (default: 0)
 
 Paths have ``~`` expanded and are made absolute when read, so a relative or ``~`` value means
 the same thing to every process that reads it later, whatever its working directory.
@@ -79,6 +81,7 @@ class Environment(BaseSettings):
     public_url: str | None = None
     secret_key: SecretStr | None = None
     token: SecretStr | None = None
+    simulated_failure_rate: float = Field(default=0.0, ge=0.0, le=1.0)
 
     @field_validator("data_dir", "config")
     @classmethod

@@ -160,7 +160,7 @@ def serve(args: argparse.Namespace) -> int:
             f"(public URL {portal.settings.public_url})",
             file=sys.stderr,
         )
-        uvicorn.run(create_app(portal), host=args.host, port=args.port, log_level="info")
+        uvicorn.run(create_app(portal, run_jobs=True), host=args.host, port=args.port, log_level="info")
     finally:
         portal.dispose()
     return 0

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from backend.jobs.settings import JobSettings
+
 import platformdirs
 
 APP_NAME = "hostui"
@@ -62,3 +64,4 @@ class Settings:
     api_token_ttl: timedelta = timedelta(days=30)
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     invoice_due_days: int = 14
+    jobs: JobSettings = field(default_factory=JobSettings)

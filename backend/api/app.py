@@ -9,6 +9,10 @@ and the headers of every answer (``security_headers.py``).
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -18,6 +22,7 @@ from starlette.routing import BaseRoute
 
 from backend.api import public_pages, routes_account, routes_auth, routes_invoices, routes_orders
 from backend.api import routes_traffic
+from backend.api import routes_jobs
 from backend.api.allowed_methods import AllowedMethodsMiddleware
 from backend.api.errors import error_body, readable_validation_error, register_error_handlers
 from backend.api.openapi import install_openapi
@@ -61,8 +66,27 @@ def _route_methods(app: FastAPI) -> list[tuple[str, set[str]]]:
     ]
 
 
-def create_app(portal: Portal) -> FastAPI:
+def _running_jobs(portal: Portal):  # noqa: ANN202
+    """The app's lifespan with a job runner in it, stopped (jobs handed back) at shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from backend.jobs.runner import JobRunner
+
+        runner = JobRunner(portal).start()
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(runner.stop)
+
+    return lifespan
+
+
+def create_app(portal: Portal, *, run_jobs: bool = False) -> FastAPI:
+    """``run_jobs``: carry out server jobs in this process too (``hostui-server`` does; tests
+    start their own runner)."""
     app = FastAPI(
+        lifespan=_running_jobs(portal) if run_jobs else None,
         title="hostui portal API",
         version="1",
         description="The customer portal behind hostui. Log in at /api/v1/auth/login, then send "
@@ -92,6 +116,7 @@ def create_app(portal: Portal) -> FastAPI:
     app.include_router(routes_invoices.router)
     app.include_router(routes_orders.router)
     app.include_router(routes_traffic.router)
+    app.include_router(routes_jobs.router)
     app.include_router(public_pages.router)
     install_openapi(app)
     # The last added runs first: the headers wrap every answer, the 405s included.

@@ -179,6 +179,11 @@ class ServerJob(_Model):
     finished_at: datetime | None
     os_image: str | None = None
     """For a reinstall: the image's name."""
+    error_source: str | None = None
+    """Who a failure is down to: "customer" (the server was not in a state to do it) or
+    "provider" (something broke in the data centre: worth a ticket)."""
+    error_code: str | None = None
+    """A short code for the failure ("controller_timeout", "interrupted", ...)."""
 
 
 class ServerDetail(_Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from backend.contract.orders import PowerAction, ReinstallStarted, ServerJob
 from backend.contract.models import (
     AccountSummary,
     Document,
@@ -58,5 +59,27 @@ class PortalService(Protocol):
         """The server's traffic over the period, rolled up per hour, day or month, with this
         calendar month's 95th percentile and usage against the included traffic."""
         ...
+
+    # -- server jobs (queued; the job runner carries them out)
+    async def power(
+        self, server_id: int, action: PowerAction, idempotency_key: str, code_word: str | None = None
+    ) -> ServerJob:
+        """Queue a reboot, disable, block or enable job (once per key). ServerBusy names the job
+        already running; CodeWordRequired when the customer has a code word and none was sent."""
+        ...
+
+    async def reinstall(
+        self,
+        server_id: int,
+        os_image: str,
+        hostname_confirmation: str,
+        idempotency_key: str,
+        code_word: str | None = None,
+    ) -> ReinstallStarted:
+        """Queue a reinstall erasing the server; ``hostname_confirmation`` must be its hostname.
+        The answer carries the new root password, shown once."""
+        ...
+
+    async def get_job(self, job_id: int) -> ServerJob: ...
 
     async def aclose(self) -> None: ...

@@ -51,6 +51,11 @@ _NOT_FROM = {
 }
 
 
+def starts_from(action_id: str) -> tuple[str, ...]:
+    """The power states a job action may start from (the job checks again when it starts)."""
+    return _STARTS_FROM[action_id]
+
+
 class ActiveJob(Protocol):
     """What the rule reads of a server's queued or running job (a ``server_job`` row)."""
 

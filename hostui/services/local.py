@@ -26,17 +26,22 @@ from backend.contract import (
     TrafficReport,
 )
 from backend.domain import accounts, billing, documents, invoices, payments, traffic
+from backend.domain import server_jobs
 from backend.portal import Portal
+from backend.contract import PowerAction, ReinstallStarted, ServerJob
 
 T = TypeVar("T")
 
 ACTOR = "tui"
+# Where in-process requests come from, as the audit trail and server jobs record it.
+CLIENT_ADDRESS = "local"
 
 
 class LocalService:
     def __init__(self, portal: Portal, customer_id: int) -> None:
         self._portal = portal
         self._customer_id = customer_id
+        self._job_runner = None
 
     @property
     def portal(self) -> Portal:
@@ -85,5 +90,51 @@ class LocalService:
     async def traffic(self, server_id: int, period: TrafficPeriod) -> TrafficReport:
         return await self._run(traffic.traffic_report, self._customer_id, server_id, period)
 
+    async def power(
+        self, server_id: int, action: PowerAction, idempotency_key: str, code_word: str | None = None
+    ) -> ServerJob:
+        return await self._run(
+            server_jobs.power, self._customer_id, server_id, action, idempotency_key, code_word, ACTOR,
+            CLIENT_ADDRESS,
+        )
+
+    async def reinstall(
+        self,
+        server_id: int,
+        os_image: str,
+        hostname_confirmation: str,
+        idempotency_key: str,
+        code_word: str | None = None,
+    ) -> ReinstallStarted:
+        return await self._run(
+            server_jobs.reinstall, self._customer_id, server_id, os_image, hostname_confirmation,
+            idempotency_key, code_word, ACTOR, CLIENT_ADDRESS,
+        )
+
+    async def get_job(self, job_id: int) -> ServerJob:
+        return await self._run(server_jobs.get_job, self._customer_id, job_id)
+
+    # -- the job runner: with no hostui-server, this process carries out the server jobs
+
+    @property
+    def runs_jobs(self) -> bool:
+        return self._job_runner is not None
+
+    def start_jobs(self) -> None:
+        """Run queued server jobs in this process until ``aclose`` (or ``stop_jobs``); jobs left
+        running when a process died are resumed or failed here."""
+        if self._job_runner is None:
+            from backend.jobs.runner import JobRunner
+
+            self._job_runner = JobRunner(self._portal).start()
+
+    async def stop_jobs(self) -> None:
+        """Stop the runner; a job in progress is handed back at its next step, for the next
+        start to resume."""
+        runner, self._job_runner = self._job_runner, None
+        if runner is not None:
+            await asyncio.to_thread(runner.stop)
+
     async def aclose(self) -> None:
+        await self.stop_jobs()
         await asyncio.to_thread(self._portal.dispose)

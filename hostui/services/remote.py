@@ -42,6 +42,8 @@ from backend.contract import (
     error_for_code,
 )
 
+from backend.contract import PowerAction, ReinstallStarted, ServerJob
+
 __all__ = ["RemoteService", "login", "DEFAULT_TIMEOUT", "USER_AGENT"]
 
 DEFAULT_TIMEOUT = 10.0
@@ -297,6 +299,37 @@ class RemoteService:
             f"{API}/servers/{int(server_id)}/traffic",
             params={"period": TrafficPeriod(period).value},
         )
+
+    async def power(
+        self, server_id: int, action: PowerAction, idempotency_key: str, code_word: str | None = None
+    ) -> ServerJob:
+        # Sent as given: the server judges the action and the code word, as the local service does.
+        return await self._model(
+            ServerJob,
+            "POST",
+            f"{API}/servers/{int(server_id)}/power",
+            json={"action": getattr(action, "value", action), "code_word": code_word},
+            headers=_idempotency_header(idempotency_key),
+        )
+
+    async def reinstall(
+        self,
+        server_id: int,
+        os_image: str,
+        hostname_confirmation: str,
+        idempotency_key: str,
+        code_word: str | None = None,
+    ) -> ReinstallStarted:
+        return await self._model(
+            ReinstallStarted,
+            "POST",
+            f"{API}/servers/{int(server_id)}/reinstall",
+            json={"os_image": os_image, "hostname_confirmation": hostname_confirmation, "code_word": code_word},
+            headers=_idempotency_header(idempotency_key),
+        )
+
+    async def get_job(self, job_id: int) -> ServerJob:
+        return await self._model(ServerJob, "GET", f"{API}/jobs/{int(job_id)}")
 
     async def logout(self) -> None:
         """Revoke the token on the server. Already logged out (or expired) counts as done."""

@@ -1,0 +1,1 @@
+"""Server jobs in motion: the runner that claims queued jobs and drives them step by step."""
