@@ -10,9 +10,9 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from backend.contract import InvoiceStatus, PaymentStatus
+from backend.contract import InvoiceStatus, PaymentMethodCode, PaymentStatus
 from backend.db import read_session, write_session
-from backend.domain import invoices
+from backend.domain import invoices, payments
 from backend.models import Customer, Invoice, InvoiceLine, Payment, PaymentMethod, ServiceOrder, Tariff
 from backend.portal import open_portal
 from backend.settings import Settings
@@ -134,54 +134,49 @@ def test_pay_page_shows_the_invoice_and_nothing_of_the_account(client, pay_path)
         assert secret not in page, secret
     assert response.headers["cache-control"] == "no-store"
     assert response.headers["referrer-policy"] == "no-referrer"
-    for method in ("balance", "bank_transfer", "card"):
+    # A link pays from outside the account: its balance is not offered (spending it needs a login).
+    assert 'value="balance"' not in page
+    for method in ("bank_transfer", "card"):
         fields = form_fields(page, method)
         assert re.fullmatch(r"[A-Za-z0-9_-]{16,64}", fields["idempotency_key"])
     # A fresh key on every render.
     again = client.get(pay_path).text
-    assert form_fields(again, "balance")["idempotency_key"] != form_fields(page, "balance")["idempotency_key"]
+    assert form_fields(again, "card")["idempotency_key"] != form_fields(page, "card")["idempotency_key"]
 
 
-def test_pay_with_balance_then_the_link_is_dead(client, portal, pay_path, customer_id, invoice_id):
-    fields = form_fields(client.get(pay_path).text, "balance")
+def test_a_link_cannot_spend_the_account_balance(client, portal, pay_path, customer_id, invoice_id):
+    response = client.post(pay_path, data={"method": "balance", "idempotency_key": "k" * 32})
+    assert response.status_code == 403
+    assert "needs a login" in response.text
+    assert "5,000.00" not in response.text  # the balance is not revealed either
+    assert invoice_status(portal, invoice_id) == InvoiceStatus.UNPAID
+    assert balance(portal, customer_id) == 500_000
 
-    response = client.post(pay_path, data=fields)
 
-    assert response.status_code == 200
-    assert "NH-000123 is paid" in response.text
-    assert "5,000.00" not in response.text and "3,756.45" not in response.text  # no balance shown
-    assert invoice_status(portal, invoice_id) == InvoiceStatus.PAID
-    assert balance(portal, customer_id) == 500_000 - 124_355
-
-    # A double-submitted form replays the result instead of paying twice.
-    replay = client.post(pay_path, data=fields)
-    assert replay.status_code == 200 and "NH-000123 is paid" in replay.text
-    assert balance(portal, customer_id) == 500_000 - 124_355
-
+def test_once_paid_the_link_is_dead(client, portal, pay_path, customer_id, invoice_id):
+    payments.pay_invoice(portal, customer_id, invoice_id, PaymentMethodCode.BALANCE, "p" * 32, "test")
     dead = client.get(pay_path)
     assert dead.status_code == 410
     assert "no longer valid" in dead.text
-    # A new request (new key) on the dead link is refused, too.
-    again = client.post(pay_path, data={"method": "balance", "idempotency_key": "k" * 32})
+    again = client.post(pay_path, data={"method": "card", "idempotency_key": "k" * 32})
     assert again.status_code == 410
-    assert balance(portal, customer_id) == 500_000 - 124_355
 
 
-def test_insufficient_balance_does_not_reveal_the_balance(client, portal, pay_path, customer_id, invoice_id):
-    with write_session(portal.engine) as session:
-        session.get(Customer, customer_id).balance_minor = 1_234
-    response = client.post(pay_path, data=form_fields(client.get(pay_path).text, "balance"))
-    assert response.status_code == 409
-    assert "not enough" in response.text
-    assert "12.34" not in response.text
-    assert invoice_status(portal, invoice_id) == InvoiceStatus.UNPAID
+def test_repeated_card_requests_reuse_the_open_checkout(client, portal, pay_path, invoice_id):
+    first = client.post(pay_path, data=form_fields(client.get(pay_path).text, "card"))
+    second = client.post(pay_path, data=form_fields(client.get(pay_path).text, "card"))
+    assert first.status_code == second.status_code == 303
+    assert first.headers["location"] == second.headers["location"]
+    with read_session(portal.engine) as session:
+        pending = session.exec(select(Payment).where(Payment.invoice_id == invoice_id)).all()
+    assert [p.status for p in pending] == ["pending"]
 
 
 def test_expired_link_is_gone(client, clock, portal, customer_id, invoice_id):
     link = invoices.create_pay_link(portal, customer_id, invoice_id, actor="test")
     path = urlsplit(link.url).path
     assert client.get(path).status_code == 200
-    fields = form_fields(client.get(path).text, "balance")
+    fields = form_fields(client.get(path).text, "card")
 
     clock.now = link.expires_at + timedelta(seconds=1)
 
@@ -225,8 +220,8 @@ def test_bank_transfer_shows_instructions_and_binds_the_invoice(client, portal, 
     assert again.status_code == 200
     form_fields(again.text, "bank_transfer")
     with pytest.raises(AssertionError):
-        form_fields(again.text, "balance")
-    refused = client.post(pay_path, data={"method": "balance", "idempotency_key": "b" * 32})
+        form_fields(again.text, "card")
+    refused = client.post(pay_path, data={"method": "card", "idempotency_key": "b" * 32})
     assert refused.status_code == 409
     assert "bound to Bank transfer" in refused.text
     assert invoice_status(portal, invoice_id) == InvoiceStatus.UNPAID

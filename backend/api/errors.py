@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from backend.api.params import HEADER_FORMATS
 from backend.contract import (
     AuthenticationFailed,
     Forbidden,
@@ -78,7 +79,9 @@ def readable_validation_error(errors: list[dict]) -> str:
             if error.get("type") == "missing":
                 messages.append(f"the {loc[1]} header is required for this request")
             else:
-                messages.append(f"the {loc[1]} header is malformed: {error.get('msg', 'invalid value')}")
+                messages.append(
+                    HEADER_FORMATS.get(str(loc[1]), f"the {loc[1]} header is malformed: {error.get('msg', 'invalid value')}")
+                )
             continue
         where = _location(loc)
         message = "required" if error.get("type") == "missing" else str(error.get("msg", "invalid value"))

@@ -17,8 +17,9 @@ from backend.contract import IDEMPOTENCY_KEY_PATTERN
 
 # The largest id both databases can store: PostgreSQL's INTEGER.
 MAX_ROW_ID = 2**31 - 1
-# Pages beyond this are empty anyway; the bound keeps page * page_size inside 64 bits.
-MAX_PAGE = MAX_ROW_ID
+# Pages beyond this are empty anyway (500 million rows); the bound keeps page * page_size far
+# inside 64 bits, and is the one the contract's query models use (OrderQuery).
+MAX_PAGE = 1_000_000
 MAX_PAGE_SIZE = 500
 
 RowId = Annotated[
@@ -30,6 +31,11 @@ RowId = Annotated[
 OptionalRowIdQuery = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)]
 PageQuery = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 PageSizeQuery = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
+
+# What a malformed header is told, by header name (the validator's own message names a regex).
+HEADER_FORMATS = {
+    "Idempotency-Key": "malformed idempotency key: use 16 to 64 letters, digits, '-' or '_'",
+}
 
 IdempotencyKeyHeader = Annotated[
     str,

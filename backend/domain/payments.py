@@ -233,9 +233,6 @@ def pay_invoice_by_link(
     portal: Portal, token: str, code: PaymentMethodCode, idempotency_key: str
 ) -> PaymentOutcome:
     idempotency.check_key(idempotency_key)
-    if code not in LINK_METHODS:
-        # A link is for paying from outside; spending the account's money needs its login.
-        raise Forbidden("a pay link pays by bank transfer or card; paying from the account balance needs a login")
     with write_session(portal.engine) as session:
         try:
             invoice = invoice_for_token(session, token, portal.now(), lock=True)
@@ -246,6 +243,9 @@ def pay_invoice_by_link(
             if replay is None:
                 raise
             return replay
+        if code not in LINK_METHODS:
+            # A link is for paying from outside; spending the account's money needs its login.
+            raise Forbidden("a pay link pays by bank transfer or card; paying from the account balance needs a login")
         return _pay_idempotently(portal, session, invoice, code, idempotency_key, "paylink")
 
 

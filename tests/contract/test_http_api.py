@@ -131,7 +131,7 @@ def test_malformed_idempotency_key_is_422(client, unpaid):
     )
     assert response.status_code == 422
     assert response.json()["error"] == "invalid_input"
-    assert "the Idempotency-Key header is malformed" in response.json()["detail"]
+    assert "malformed idempotency key" in response.json()["detail"]
     assert client.get(f"{API}/invoices/{unpaid}").json()["status"] == "unpaid"
 
 
