@@ -10,7 +10,17 @@ from decimal import Decimal
 import pytest
 
 from backend import money
-from backend.formatting import FormattingError, format_date, format_datetime, format_money
+from backend.formatting import (
+    BYTES_PER_TB,
+    FormattingError,
+    bitrate_unit,
+    bytes_unit,
+    format_bitrate,
+    format_bytes,
+    format_date,
+    format_datetime,
+    format_money,
+)
 from backend.money import CurrencyError
 
 
@@ -119,3 +129,60 @@ def test_importing_the_formatter_loads_neither_babel_nor_the_database_stack():
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- traffic units -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "locale", "expected"),
+    [
+        (0, "en", "0 B"),
+        (999, "en", "999 B"),
+        (1_000, "en", "1.00 KB"),
+        (1_234_567, "en", "1.23 MB"),
+        (1_234_567, "de", "1,23 MB"),
+        (12_345_678, "en", "12.3 MB"),
+        (123_456_789, "en", "123 MB"),
+        (999_499, "en", "999 KB"),
+        (999_500, "en", "1.00 MB"),  # rounds up into the next unit, never "1000 KB"
+        (20 * 10**12, "en", "20.0 TB"),
+        (1_500 * 10**12, "en", "1,500 TB"),  # TB is the largest unit
+        (1_500 * 10**12, "de", "1.500 TB"),
+        (5.5, "en", "6 B"),  # no fractions of a byte
+    ],
+)
+def test_bytes_in_decimal_units(value, locale, expected):
+    assert format_bytes(value, locale) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0, "0 bit/s"), (999, "999 bit/s"), (1_000, "1.00 kbit/s"), (312_500_000, "313 Mbit/s"),
+     (10**10, "10.0 Gbit/s"), (10**13, "10,000 Gbit/s")],
+)
+def test_bit_rates_in_decimal_units(value, expected):
+    assert format_bitrate(value) == expected
+
+
+def test_one_unit_for_a_whole_axis():
+    unit = bytes_unit(3 * 10**9)
+    assert unit == "GB"
+    assert [format_bytes(v, unit=unit) for v in (0, 5 * 10**8, 3 * 10**9)] == ["0.00 GB", "0.50 GB", "3.00 GB"]
+    assert bitrate_unit(999) == "bit/s" and bitrate_unit(2 * 10**6) == "Mbit/s"
+    assert BYTES_PER_TB == 10**12
+
+
+@pytest.mark.parametrize("bad", [-1, float("nan"), float("inf"), Decimal("-0.5")])
+def test_traffic_that_cannot_be_shown_is_refused(bad):
+    with pytest.raises(FormattingError):
+        format_bytes(bad)
+
+
+def test_traffic_units_refuse_unknown_units_and_non_numbers():
+    with pytest.raises(FormattingError, match="unknown unit"):
+        format_bytes(1, unit="GiB")
+    with pytest.raises(TypeError):
+        format_bitrate("12")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        format_bytes(True)  # type: ignore[arg-type]
