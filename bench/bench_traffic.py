@@ -1,0 +1,138 @@
+"""Benchmark: a server's traffic report (day, week, month, year) against a trivial query.
+
+For each database (SQLite in a temporary directory; PostgreSQL too when
+``HOSTUI_TEST_POSTGRES_URL`` names a server whose role may create databases) and each data
+set, seeds a fresh portal and times, through the same ``LocalService`` the TUI uses:
+
+* the floor, measured in the same run: ``account()``, a one-row read through the same path
+  (worker thread, session, contract model);
+* ``traffic(server, period)`` for day, week, month and year, for the demo's busiest server.
+
+Data sets:
+
+* ``demo``: what the first start seeds (``DemoSize()``: a year per server, the last 35 days
+  in five-minute samples, hourly before) — the seeding time printed is the demo's;
+* ``full year``: a year of five-minute samples for every server
+  (``DemoSize(five_minute_days=365)``, about 105,000 samples per server).
+
+Prints milliseconds (median of several runs) and each figure as a multiple of the floor.
+Not a test and not timed against fixed limits: machines differ, the ratios are what matter.
+
+    .venv/bin/python bench/bench_traffic.py [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from backend.contract import TrafficPeriod  # noqa: E402
+
+POSTGRES_ENV = "HOSTUI_TEST_POSTGRES_URL"
+
+
+async def _median_ms(call: Callable[[], Awaitable[object]], repeat: int) -> float:
+    await call()  # warm-up (connection pool, statement cache, page cache)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        await call()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+@contextmanager
+def _postgres_database(base: str) -> Iterator[str]:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"hostui_bench_{uuid.uuid4().hex[:12]}"
+    admin = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def _bench(database_url: str, directory: Path, label: str, size, repeat: int) -> None:  # noqa: ANN001
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from backend.db import read_session
+    from backend.demo import DEMO_NOW, ensure_demo
+    from backend.domain.accounts import customer_id_for_login
+    from backend.models import Server, ServiceOrder, TrafficSample
+    from backend.portal import open_portal
+    from backend.settings import Settings
+    from hostui.services.local import LocalService
+
+    portal = open_portal(Settings(database_url=database_url, secret_key_file=directory / "secret.key"),
+                         clock=lambda: DEMO_NOW)
+    try:
+        start = time.perf_counter()
+        ensure_demo(portal, size, now=DEMO_NOW)
+        seeded = time.perf_counter() - start
+        customer_id = customer_id_for_login(portal, "demo")
+        with read_session(portal.engine) as session:
+            per_server = session.exec(
+                select(Server.id, Server.hostname, func.count())
+                .join(ServiceOrder, Server.order_id == ServiceOrder.id)
+                .join(TrafficSample, TrafficSample.server_id == Server.id)
+                .where(ServiceOrder.customer_id == customer_id)
+                .group_by(Server.id, Server.hostname)
+            ).all()
+            samples = session.exec(select(func.count()).select_from(TrafficSample)).one()
+        server_id, hostname, server_samples = max(per_server, key=lambda row: (row[2], -row[0]))
+        service = LocalService(portal, customer_id)
+
+        print(f"\n{label}: seeded in {seeded:.2f} s ({samples:,} samples in all); "
+              f"server {hostname}: {server_samples:,} samples")
+        floor = await _median_ms(service.account, repeat)
+        print(f"  {'what':<34} {'ms (median)':>12} {'x floor':>9}")
+        print(f"  {'-' * 34} {'-' * 12} {'-' * 9}")
+        print(f"  {'floor: account() (one row)':<34} {floor:>12.2f} {1:>9.1f}")
+        for period in TrafficPeriod:
+            report = await service.traffic(server_id, period)
+            ms = await _median_ms(lambda period=period: service.traffic(server_id, period), repeat)
+            what = f"traffic {period.value} ({len(report.buckets)} {report.bucket}s)"
+            print(f"  {what:<34} {ms:>12.2f} {ms / floor:>9.1f}")
+    finally:
+        portal.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    from backend.demo import DemoSize
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=7, help="runs per figure (default: %(default)s)")
+    args = parser.parse_args(argv)
+    data_sets = [("demo", DemoSize()), ("full year of five-minute samples", DemoSize(five_minute_days=365))]
+    postgres = os.environ.get(POSTGRES_ENV) or None
+    if postgres is None:
+        print(f"PostgreSQL: skipped ({POSTGRES_ENV} is not set)")
+    for name, size in data_sets:
+        with tempfile.TemporaryDirectory(prefix="hostui-bench-") as directory:
+            path = Path(directory)
+            asyncio.run(_bench(f"sqlite:///{path / 'portal.sqlite3'}", path, f"SQLite · {name}", size, args.repeat))
+            if postgres is not None:
+                with _postgres_database(postgres) as url:
+                    asyncio.run(_bench(url, path, f"PostgreSQL · {name}", size, args.repeat))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
