@@ -65,3 +65,5 @@ class Settings:
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     invoice_due_days: int = 14
     jobs: JobSettings = field(default_factory=JobSettings)
+    # How long IP-KVM credentials issued on request stay valid.
+    kvm_session_ttl: timedelta = timedelta(minutes=15)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from urllib.parse import quote
 
 import httpx
 from fastapi.routing import APIRoute
@@ -24,9 +25,11 @@ from backend.models import (
     BalanceEntry,
     IdempotencyRecord,
     Invoice,
+    KvmSession,
     PayLink,
     Payment,
     Server,
+    ServerIp,
     ServiceOrder,
 )
 
@@ -73,14 +76,48 @@ def demo_server_ids(portal, customer_id: int, make_invoice) -> list[int]:  # noq
         ))
 
 
+def demo_order_numbers(portal, customer_id: int, make_invoice) -> list[str]:  # noqa: ANN001, ARG001
+    with read_session(portal.engine) as session:
+        return sorted(session.exec(select(ServiceOrder.number).where(ServiceOrder.customer_id == customer_id)))
+
+
+def demo_server_addresses(portal, customer_id: int, make_invoice) -> list[tuple[int, str]]:  # noqa: ANN001
+    """(server id, address) of every address of the demo customer's servers, IPv4 and IPv6."""
+    servers = demo_server_ids(portal, customer_id, make_invoice)
+    with read_session(portal.engine) as session:
+        return sorted(session.exec(select(ServerIp.server_id, ServerIp.address).where(ServerIp.server_id.in_(servers))))
+
+
 # Where to find the demo customer's ids for each kind of path parameter, and what a stranger is
-# told about one. A route with a new kind of id needs an entry here.
-ID_SOURCES = {"invoice_id": demo_invoice_ids, "order_id": demo_order_ids, "server_id": demo_server_ids}
+# told about one. A route with a new kind of id needs an entry here; a route whose path names
+# several things takes them together (a tuple of names), and a stranger hears about the first.
+ID_SOURCES = {
+    "invoice_id": demo_invoice_ids,
+    "order_id": demo_order_ids,
+    "server_id": demo_server_ids,
+    "order_number": demo_order_numbers,
+    ("server_id", "address"): demo_server_addresses,
+}
 NOT_FOUND_DETAIL = {
     "invoice_id": "invoice {} not found",
     "order_id": "order {} not found",
     "server_id": "server {} not found",
+    "order_number": "order {} not found",
 }
+
+
+def route_key(path: str) -> str | tuple[str, ...]:
+    """The ID_SOURCES key of a path template: its one parameter, or all of them together."""
+    names = tuple(PARAM.findall(path))
+    return names[0] if len(names) == 1 else names
+
+
+def filled(path: str, values: dict[str, object]) -> str:
+    """The path with each parameter that has a value filled in (quoted whole)."""
+    return PARAM.sub(
+        lambda match: quote(str(values[match.group(1)]), safe="") if match.group(1) in values else match.group(0),
+        path,
+    )
 
 
 def request_for(method: str, path: str) -> dict:
@@ -90,6 +127,8 @@ def request_for(method: str, path: str) -> dict:
         kwargs["json"] = {"method": "balance"}
     if method == "POST" and path.endswith(("/payments", "/renewals")):
         kwargs["headers"] = {"Idempotency-Key": uuid.uuid4().hex}
+    if method == "PUT" and path.endswith("/reverse-dns"):
+        kwargs["json"] = {"name": "host.example.com"}
     return kwargs
 
 
@@ -100,7 +139,7 @@ def snapshot(portal, customer_id: int) -> dict:  # noqa: ANN001
         query = InvoiceQuery(status=status, page_size=500)
         state[status.value] = invoices.list_invoices(portal, customer_id, query)
     with read_session(portal.engine) as session:
-        for model in (Payment, PayLink, BalanceEntry, IdempotencyRecord, AuditLog):
+        for model in (Payment, PayLink, BalanceEntry, IdempotencyRecord, AuditLog, KvmSession):
             state[model.__name__] = session.exec(select(func.count()).select_from(model)).one()
         state["paylinks_revoked"] = session.exec(
             select(func.count()).select_from(PayLink).where(PayLink.revoked_at.is_not(None))
@@ -109,13 +148,14 @@ def snapshot(portal, customer_id: int) -> dict:  # noqa: ANN001
             (i.id, i.status, i.payment_method_id, i.paid_at, i.deleted_at)
             for i in session.exec(select(Invoice).where(Invoice.customer_id == customer_id).order_by(Invoice.id))
         ]
+        state["reverse_dns"] = session.exec(select(ServerIp.address, ServerIp.reverse_dns).order_by(ServerIp.id)).all()
     return state
 
 
 def test_every_id_route_is_covered(portal):
-    params = {name for _method, path in api_routes(portal) for name in PARAM.findall(path)}
-    assert params, "the API has routes that take an id"
-    assert params <= set(ID_SOURCES), f"add the demo customer's ids for {params - set(ID_SOURCES)} to ID_SOURCES"
+    keys = {route_key(path) for _method, path in api_routes(portal) if PARAM.search(path)}
+    assert keys, "the API has routes that take an id"
+    assert keys <= set(ID_SOURCES), f"add the demo customer's ids for {keys - set(ID_SOURCES)} to ID_SOURCES"
 
 
 def test_other_customers_ids_are_not_found_and_change_nothing(
@@ -128,29 +168,36 @@ def test_other_customers_ids_are_not_found_and_change_nothing(
     checked = 0
     with httpx.Client(base_url=live_server, headers={"Authorization": f"Bearer {acme_token}"}) as client:
         for method, path in routes:
-            (name,) = PARAM.findall(path)
-            for value in ids[name]:
-                url = path.replace(f"{{{name}}}", str(value))
+            key = route_key(path)
+            names = key if isinstance(key, tuple) else (key,)
+            for value in ids[key]:
+                values = value if isinstance(key, tuple) else (value,)
+                url = filled(path, dict(zip(names, values)))
                 response = client.request(method, url, **request_for(method, path))
                 assert response.status_code == 404, (method, url, response.text)
-                detail = NOT_FOUND_DETAIL[name].format(value)
+                detail = NOT_FOUND_DETAIL[names[0]].format(values[0])
                 assert response.json() == {"error": "not_found", "detail": detail}, (method, url)
                 checked += 1
     assert len(ids["invoice_id"]) >= 4 and len(ids["order_id"]) >= 4
-    assert checked == sum(len(ids[PARAM.findall(path)[0]]) for _method, path in routes)
+    assert checked == sum(len(ids[route_key(path)]) for _method, path in routes)
     assert snapshot(portal, demo_customer_id) == before
 
 
 def test_the_owner_gets_past_the_ownership_check(portal, live_server, demo_token, demo_customer_id, make_invoice):
     """The 404s above are about ownership: the same requests by the owner are not 404."""
     invoice_id = make_invoice(demo_customer_id, "10.00")
-    server_id = demo_server_ids(portal, demo_customer_id, make_invoice)[0]
+    server_id, address = demo_server_addresses(portal, demo_customer_id, make_invoice)[0]
+    with read_session(portal.engine) as session:
+        order = session.exec(select(ServiceOrder).join(Server, Server.order_id == ServiceOrder.id)
+                             .where(Server.id == server_id)).one()
+    owned = {"invoice_id": invoice_id, "server_id": server_id, "address": address, "order_id": order.id,
+             "order_number": order.number}
     routes = [(m, p) for m, p in api_routes(portal) if PARAM.search(p)]
     with httpx.Client(base_url=live_server, headers={"Authorization": f"Bearer {demo_token}"}) as client:
         for method, path in routes:
             if method == "DELETE":
                 continue  # would end the other checks early; deleting is covered by the contract tests
-            url = path.replace("{invoice_id}", str(invoice_id)).replace("{server_id}", str(server_id))
+            url = filled(path, owned)
             response = client.request(method, url, **request_for(method, path))
             assert response.status_code != 404, (method, url, response.text)
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.routing import BaseRoute
 
 from backend.api import public_pages, routes_account, routes_auth, routes_invoices, routes_orders
+from backend.api import routes_servers
 from backend.api import routes_traffic
 from backend.api import routes_jobs
 from backend.api.allowed_methods import AllowedMethodsMiddleware
@@ -115,6 +116,7 @@ def create_app(portal: Portal, *, run_jobs: bool = False) -> FastAPI:
     app.include_router(routes_account.router)
     app.include_router(routes_invoices.router)
     app.include_router(routes_orders.router)
+    app.include_router(routes_servers.router)
     app.include_router(routes_traffic.router)
     app.include_router(routes_jobs.router)
     app.include_router(public_pages.router)

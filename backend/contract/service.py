@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from backend.contract.orders import PowerAction, ReinstallStarted, ServerJob
 from backend.contract.models import (
     AccountSummary,
     Document,
@@ -17,7 +16,20 @@ from backend.contract.models import (
     PaymentMethodCode,
     PaymentOutcome,
 )
-from backend.contract.orders import TrafficPeriod, TrafficReport
+from backend.contract.orders import (
+    KvmSession,
+    NetworkAddress,
+    OrderQuery,
+    OrderRow,
+    OsImageOption,
+    PowerAction,
+    ReinstallStarted,
+    ServerCredentials,
+    ServerDetail,
+    ServerJob,
+    TrafficPeriod,
+    TrafficReport,
+)
 
 
 @runtime_checkable
@@ -50,6 +62,30 @@ class PortalService(Protocol):
     async def export_invoices_csv(self, query: InvoiceQuery) -> Document: ...
 
     # -- orders
+    async def list_orders(self, query: OrderQuery) -> Page[OrderRow]: ...
+
+    async def get_order(self, order_id: int) -> OrderRow: ...
+
+    async def find_order(self, number: str) -> OrderRow:
+        """The order with this number as printed (``ORD-104825``); NotFound otherwise."""
+        ...
+
+    async def get_server(self, server_id: int) -> ServerDetail: ...
+
+    async def reveal_credentials(self, server_id: int) -> ServerCredentials:
+        """The server's login password, decrypted; each reveal is written to the audit trail."""
+        ...
+
+    async def request_kvm(self, server_id: int) -> KvmSession:
+        """Fresh IP-KVM credentials, valid until ``expires_at``; refused where there is no IP-KVM."""
+        ...
+
+    async def set_reverse_dns(self, server_id: int, address: str, name: str) -> NetworkAddress:
+        """Set the reverse DNS name of one of the server's addresses; "" resets it to the default."""
+        ...
+
+    async def os_images(self) -> list[OsImageOption]: ...
+
     async def renew_order(self, order_id: int, idempotency_key: str) -> InvoiceDetail:
         """Issue the invoice for the order's next billing period (once per key)."""
         ...

@@ -17,15 +17,32 @@ from backend.contract import (
     InvoiceDetail,
     InvoiceQuery,
     InvoiceRow,
+    KvmSession,
+    NetworkAddress,
+    OrderQuery,
+    OrderRow,
+    OsImageOption,
     Page,
     PayLink,
     PaymentMethod,
     PaymentMethodCode,
     PaymentOutcome,
+    ServerCredentials,
+    ServerDetail,
     TrafficPeriod,
     TrafficReport,
 )
-from backend.domain import accounts, billing, documents, invoices, payments, traffic
+from backend.domain import (
+    accounts,
+    billing,
+    documents,
+    invoices,
+    kvm,
+    orders,
+    payments,
+    servers,
+    traffic,
+)
 from backend.domain import server_jobs
 from backend.portal import Portal
 from backend.contract import PowerAction, ReinstallStarted, ServerJob
@@ -83,6 +100,32 @@ class LocalService:
 
     async def export_invoices_csv(self, query: InvoiceQuery) -> Document:
         return await self._run(invoices.export_invoices_csv, self._customer_id, query)
+
+    async def list_orders(self, query: OrderQuery) -> Page[OrderRow]:
+        return await self._run(orders.list_orders, self._customer_id, query)
+
+    async def get_order(self, order_id: int) -> OrderRow:
+        return await self._run(orders.get_order, self._customer_id, order_id)
+
+    async def find_order(self, number: str) -> OrderRow:
+        return await self._run(orders.find_order, self._customer_id, number)
+
+    async def get_server(self, server_id: int) -> ServerDetail:
+        return await self._run(servers.get_server, self._customer_id, server_id)
+
+    async def reveal_credentials(self, server_id: int) -> ServerCredentials:
+        return await self._run(servers.reveal_credentials, self._customer_id, server_id, ACTOR, CLIENT_ADDRESS)
+
+    async def request_kvm(self, server_id: int) -> KvmSession:
+        return await self._run(kvm.request_kvm, self._customer_id, server_id, ACTOR, CLIENT_ADDRESS)
+
+    async def set_reverse_dns(self, server_id: int, address: str, name: str) -> NetworkAddress:
+        return await self._run(
+            servers.set_reverse_dns, self._customer_id, server_id, address, name, ACTOR, CLIENT_ADDRESS
+        )
+
+    async def os_images(self) -> list[OsImageOption]:
+        return await self._run(servers.os_images)
 
     async def renew_order(self, order_id: int, idempotency_key: str) -> InvoiceDetail:
         return await self._run(billing.renew_order, self._customer_id, order_id, idempotency_key, ACTOR)

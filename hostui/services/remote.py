@@ -15,7 +15,7 @@ import re
 import socket
 import ssl
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -28,13 +28,21 @@ from backend.contract import (
     InvoiceDetail,
     InvoiceQuery,
     InvoiceRow,
+    KvmSession,
     LoginRequest,
     LoginResult,
+    NetworkAddress,
+    NotFound,
+    OrderQuery,
+    OrderRow,
+    OsImageOption,
     Page,
     PayLink,
     PaymentMethod,
     PaymentMethodCode,
     PaymentOutcome,
+    ServerCredentials,
+    ServerDetail,
     ServiceError,
     ServiceUnavailable,
     TrafficPeriod,
@@ -52,6 +60,8 @@ API = "/api/v1"
 
 _PAYMENT_METHODS = TypeAdapter(list[PaymentMethod])
 _INVOICE_PAGE = Page[InvoiceRow]
+_ORDER_PAGE = Page[OrderRow]
+_OS_IMAGES = TypeAdapter(list[OsImageOption])
 # What may travel in an HTTP header at all; the server judges everything else about the key.
 _HEADER_SAFE = re.compile(r"^[\x21-\x7e]*$")
 
@@ -158,6 +168,13 @@ def _query_params(query: InvoiceQuery) -> dict[str, str | int]:
     return params
 
 
+def _order_query_params(query: OrderQuery) -> dict[str, str | int]:
+    params: dict[str, str | int] = {"filter": query.filter.value, "page": query.page, "page_size": query.page_size}
+    if query.search is not None:
+        params["search"] = query.search
+    return params
+
+
 async def _send(
     client: httpx.AsyncClient, base_url: str, timeout: float, method: str, path: str, **kwargs: Any
 ) -> httpx.Response:
@@ -241,6 +258,10 @@ class RemoteService:
     def _invoice_path(invoice_id: int, suffix: str = "") -> str:
         return f"{API}/invoices/{int(invoice_id)}{suffix}"
 
+    @staticmethod
+    def _server_path(server_id: int, suffix: str = "") -> str:
+        return f"{API}/servers/{int(server_id)}{suffix}"
+
     # -- PortalService
 
     async def account(self) -> AccountSummary:
@@ -266,6 +287,37 @@ class RemoteService:
             json={"method": PaymentMethodCode(method).value},
             headers=_idempotency_header(idempotency_key),
         )
+
+    async def list_orders(self, query: OrderQuery) -> Page[OrderRow]:
+        return await self._model(_ORDER_PAGE, "GET", f"{API}/orders", params=_order_query_params(query))
+
+    async def get_order(self, order_id: int) -> OrderRow:
+        return await self._model(OrderRow, "GET", f"{API}/orders/{int(order_id)}")
+
+    async def find_order(self, number: str) -> OrderRow:
+        if not number:
+            raise NotFound(f"order {number} not found")
+        return await self._model(OrderRow, "GET", f"{API}/orders/by-number/{quote(number, safe='')}")
+
+    async def get_server(self, server_id: int) -> ServerDetail:
+        return await self._model(ServerDetail, "GET", self._server_path(server_id))
+
+    async def reveal_credentials(self, server_id: int) -> ServerCredentials:
+        return await self._model(ServerCredentials, "POST", self._server_path(server_id, "/credentials"))
+
+    async def request_kvm(self, server_id: int) -> KvmSession:
+        return await self._model(KvmSession, "POST", self._server_path(server_id, "/kvm-sessions"))
+
+    async def set_reverse_dns(self, server_id: int, address: str, name: str) -> NetworkAddress:
+        if not address:
+            raise NotFound(f"address {address} not found on server {server_id}")
+        path = self._server_path(server_id, f"/addresses/{quote(address, safe='')}/reverse-dns")
+        # Sent as typed: the portal judges the name, so both services refuse it the same way.
+        return await self._model(NetworkAddress, "PUT", path, json={"name": name})
+
+    async def os_images(self) -> list[OsImageOption]:
+        response = await self._request("GET", f"{API}/os-images")
+        return _parse(self._base_url, response, _OS_IMAGES.validate_json)
 
     async def renew_order(self, order_id: int, idempotency_key: str) -> InvoiceDetail:
         return await self._model(

@@ -1,0 +1,52 @@
+"""What can be done with an order now, and why not: decided here, once.
+
+The orders list shows these states as hints; a call that acts on an order asks the same rule
+and refuses with its reason. Renewal is billing's rule (``invoice_rules.renewal_state``,
+which ``billing.renew_order`` enforces), reused here rather than restated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backend.contract import ActionState, Conflict, OrderStatus
+from backend.domain.invoice_rules import RENEW, OrderFacts, renewal_state
+
+INVOICES, TICKET, MANAGE = "invoices", "ticket", "manage"
+ORDER_ACTIONS = (INVOICES, TICKET, MANAGE, RENEW)
+
+# Until the Tickets section exists, creating a ticket is listed but unavailable, for this reason.
+TICKETS_UNAVAILABLE = "tickets are not available yet"
+NO_SERVER = "this order has no server"
+
+
+@dataclass(frozen=True)
+class OrderActionFacts:
+    """What the order actions depend on."""
+
+    billing: OrderFacts
+    has_server: bool
+
+
+def order_status(stored: str) -> OrderStatus:
+    """The contract's status for the status column's value (the same words, checked)."""
+    return OrderStatus(stored)
+
+
+def order_actions(order: OrderActionFacts) -> list[ActionState]:
+    """Every order action, in ORDER_ACTIONS order, enabled or with the reason it is not."""
+    return [
+        ActionState(id=INVOICES, enabled=True),
+        ActionState(id=TICKET, enabled=False, reason=TICKETS_UNAVAILABLE),
+        ActionState(id=MANAGE, enabled=True)
+        if order.has_server
+        else ActionState(id=MANAGE, enabled=False, reason=NO_SERVER),
+        renewal_state(order.billing),
+    ]
+
+
+def require(order: OrderActionFacts, action_id: str) -> None:
+    """Raise Conflict with the rule's reason unless ``action_id`` is possible on the order now."""
+    state = next(state for state in order_actions(order) if state.id == action_id)
+    if not state.enabled:
+        raise Conflict(f"order {order.billing.number}: {state.reason}")
