@@ -26,10 +26,11 @@ from backend.db import read_session, write_session
 from backend.domain import audit, server_rules
 from backend.domain.order_rules import order_status
 from backend.domain.reverse_dns import default_reverse_dns, normalise_reverse_dns
-from backend.models import Customer, OsImage, Server, ServerIp, ServerJob, ServiceOrder, Tariff
+from backend.models import ACTIVE_JOB_STATES, Customer, OsImage, Server, ServerIp, ServerJob, ServiceOrder, Tariff
 from backend.portal import Portal
 
-ACTIVE_JOB_STATES = ("queued", "running")
+# How many finished jobs the detail lists, newest first.
+RECENT_JOBS = 5
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,9 @@ def _addresses(session: Session, server: Server) -> list[NetworkAddress]:
 
 
 def server_detail_in(session: Session, owned: OwnedServer) -> ServerDetail:
+    # Imported here: server_jobs builds on this module (owned_server, require, active_job).
+    from backend.domain.server_jobs import active_job_view, recent_job_views
+
     server, order = owned.server, owned.order
     tariff = session.get(Tariff, order.tariff_id)
     os_image = session.get(OsImage, server.os_image_id) if server.os_image_id is not None else None
@@ -120,8 +124,8 @@ def server_detail_in(session: Session, owned: OwnedServer) -> ServerDetail:
         login_user=server.login_user,
         addresses=_addresses(session, server),
         ipkvm=facts["has_ipkvm"],
-        active_job=None,
-        recent_jobs=[],
+        active_job=active_job_view(session, server.id),
+        recent_jobs=recent_job_views(session, server.id, RECENT_JOBS),
         code_word_required=owned.customer.code_word_hash is not None,
         actions=server_rules.server_action_states(**facts),
     )

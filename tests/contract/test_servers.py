@@ -5,16 +5,17 @@ credentials, IP-KVM sessions, the OS images. Demo servers are found by property.
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
-from backend.contract import Conflict, NotFound, OrderQuery, OrderStatus, PowerState, ServerDetail
+from backend.contract import Conflict, NotFound, OrderQuery, OrderStatus, PowerAction, PowerState, ServerDetail
 from backend.db import read_session, write_session
 from backend.domain import server_rules
 from backend.domain.reverse_dns import default_reverse_dns
-from backend.models import AuditLog, Customer, KvmSession, OsImage, Server, Tariff
+from backend.models import AuditLog, Customer, KvmSession, OsImage, Server, ServerJob, Tariff
 from backend.security import hash_password, token_digest
 
 
@@ -178,3 +179,20 @@ async def test_other_customers_servers_are_not_found(service, other_service):
             await call
     with pytest.raises(NotFound, match="server 2147483647 not found"):
         await service.get_server(2**31 - 1)
+
+
+async def test_the_detail_shows_the_servers_jobs_and_its_actions_wait_for_them(service, portal):
+    server = await a_server(service, can="reboot")
+    job = await service.power(server.id, PowerAction.REBOOT, uuid.uuid4().hex)
+    busy = await service.get_server(server.id)
+    assert busy.active_job is not None and busy.active_job.id == job.id and busy.recent_jobs == []
+    for action_id in server_rules.JOB_ACTIONS:
+        assert busy.action(action_id).enabled is False and f"job {job.id}" in busy.action(action_id).reason
+    assert busy.action("credentials").enabled and busy.action("rdns").enabled
+
+    with write_session(portal.engine) as session:  # as the job runner ends it
+        row = session.get(ServerJob, job.id)
+        row.state, row.progress, row.finished_at = "succeeded", 100, portal.now()
+    done = await service.get_server(server.id)
+    assert done.active_job is None and [j.id for j in done.recent_jobs] == [job.id]
+    assert done.recent_jobs[0].started_by == "demo" and done.action("reboot").enabled
