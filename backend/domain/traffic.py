@@ -28,11 +28,12 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import ColumnElement, func, literal_column
 from sqlmodel import Session, select
 
-from backend.contract import NotFound, TrafficBucket, TrafficPeriod, TrafficReport
+from backend.contract import TrafficBucket, TrafficPeriod, TrafficReport
 from backend.db import read_session
 from backend.domain.periods import add_months
+from backend.domain.servers import owned_server
 from backend.formatting import BYTES_PER_TB
-from backend.models import Server, ServiceOrder, Tariff, TrafficSample
+from backend.models import Tariff, TrafficSample
 from backend.portal import Portal
 
 SAMPLE_SECONDS = 300
@@ -153,15 +154,8 @@ def _used_bytes(session: Session, server_id: int, start: datetime, end: datetime
 
 def _included_tb(session: Session, customer_id: int, server_id: int) -> int:
     """The server's included traffic in TB; NotFound unless the server is the customer's."""
-    included = session.exec(
-        select(Tariff.traffic_tb)
-        .join(ServiceOrder, ServiceOrder.tariff_id == Tariff.id)
-        .join(Server, Server.order_id == ServiceOrder.id)
-        .where(Server.id == server_id, ServiceOrder.customer_id == customer_id)
-    ).first()
-    if included is None:
-        raise NotFound(f"server {server_id} not found")
-    return included
+    owned = owned_server(session, customer_id, server_id)
+    return session.get(Tariff, owned.order.tariff_id).traffic_tb
 
 
 def traffic_report(portal: Portal, customer_id: int, server_id: int, period: TrafficPeriod) -> TrafficReport:
