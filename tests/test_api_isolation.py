@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 from sqlmodel import func, select
 
 from backend.api.app import create_app, flat_routes
-from backend.contract import InvoiceFilter, InvoiceQuery
+from backend.contract import Conflict, InvoiceFilter, InvoiceQuery
 from backend.db import read_session
 from backend.domain import accounts, invoices
 from backend.models import (
@@ -32,6 +32,7 @@ from backend.models import (
     ServerIp,
     ServiceOrder,
 )
+from backend.models import ServerJob
 
 API = "/api/v1"
 PUBLIC_API_ROUTES = {("POST", f"{API}/auth/login")}
@@ -88,6 +89,22 @@ def demo_server_addresses(portal, customer_id: int, make_invoice) -> list[tuple[
         return sorted(session.exec(select(ServerIp.server_id, ServerIp.address).where(ServerIp.server_id.in_(servers))))
 
 
+def demo_job_ids(portal, customer_id: int, make_invoice) -> list[int]:  # noqa: ANN001, ARG001
+    """A queued job on each of the demo customer's servers that can take one (no runner runs)."""
+    from backend.domain import server_jobs
+
+    for server_id in demo_server_ids(portal, customer_id, make_invoice):
+        try:
+            server_jobs.power(portal, customer_id, server_id, "reboot", uuid.uuid4().hex, None, "test", "127.0.0.1")
+        except Conflict:
+            pass  # off, held, or busy already
+    with read_session(portal.engine) as session:
+        return sorted(session.exec(
+            select(ServerJob.id).join(Server, ServerJob.server_id == Server.id)
+            .join(ServiceOrder, Server.order_id == ServiceOrder.id).where(ServiceOrder.customer_id == customer_id)
+        ))
+
+
 # Where to find the demo customer's ids for each kind of path parameter, and what a stranger is
 # told about one. A route with a new kind of id needs an entry here; a route whose path names
 # several things takes them together (a tuple of names), and a stranger hears about the first.
@@ -95,6 +112,7 @@ ID_SOURCES = {
     "invoice_id": demo_invoice_ids,
     "order_id": demo_order_ids,
     "server_id": demo_server_ids,
+    "job_id": demo_job_ids,
     "order_number": demo_order_numbers,
     ("server_id", "address"): demo_server_addresses,
 }
@@ -102,6 +120,7 @@ NOT_FOUND_DETAIL = {
     "invoice_id": "invoice {} not found",
     "order_id": "order {} not found",
     "server_id": "server {} not found",
+    "job_id": "job {} not found",
     "order_number": "order {} not found",
 }
 
@@ -129,6 +148,12 @@ def request_for(method: str, path: str) -> dict:
         kwargs["headers"] = {"Idempotency-Key": uuid.uuid4().hex}
     if method == "PUT" and path.endswith("/reverse-dns"):
         kwargs["json"] = {"name": "host.example.com"}
+    if method == "POST" and path.endswith("/power"):
+        kwargs["json"] = {"action": "reboot"}
+    if method == "POST" and path.endswith("/reinstall"):
+        kwargs["json"] = {"os_image": "debian-12", "hostname_confirmation": "web01.hoffmann-systemhaus.example"}
+    if method == "POST" and path.endswith(("/power", "/reinstall")):
+        kwargs["headers"] = {"Idempotency-Key": uuid.uuid4().hex}
     return kwargs
 
 
@@ -149,6 +174,7 @@ def snapshot(portal, customer_id: int) -> dict:  # noqa: ANN001
             for i in session.exec(select(Invoice).where(Invoice.customer_id == customer_id).order_by(Invoice.id))
         ]
         state["reverse_dns"] = session.exec(select(ServerIp.address, ServerIp.reverse_dns).order_by(ServerIp.id)).all()
+        state["server_jobs"] = session.exec(select(ServerJob.id, ServerJob.state).order_by(ServerJob.id)).all()
     return state
 
 
@@ -191,7 +217,7 @@ def test_the_owner_gets_past_the_ownership_check(portal, live_server, demo_token
         order = session.exec(select(ServiceOrder).join(Server, Server.order_id == ServiceOrder.id)
                              .where(Server.id == server_id)).one()
     owned = {"invoice_id": invoice_id, "server_id": server_id, "address": address, "order_id": order.id,
-             "order_number": order.number}
+             "order_number": order.number, "job_id": demo_job_ids(portal, demo_customer_id, make_invoice)[0]}
     routes = [(m, p) for m, p in api_routes(portal) if PARAM.search(p)]
     with httpx.Client(base_url=live_server, headers={"Authorization": f"Bearer {demo_token}"}) as client:
         for method, path in routes:

@@ -148,7 +148,15 @@ def _start(
         earlier = _replayed(session, customer_id, idempotency_key, fingerprint)
         if earlier is not None:
             return earlier
-        servers.require(session, owned, kind)
+        try:
+            servers.require(session, owned, kind)
+        except ServerBusy:
+            # The job in the way may be this very request's, queued by a twin that committed
+            # between our two reads (PostgreSQL gives each statement a fresh snapshot).
+            earlier = _replayed(session, customer_id, idempotency_key, fingerprint)
+            if earlier is not None:
+                return earlier
+            raise
         check(session, owned)
         customer = owned.customer
     if kind in NEEDS_CODE_WORD:

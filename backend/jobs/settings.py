@@ -26,5 +26,3 @@ class JobSettings:
     claim_ttl: timedelta = timedelta(seconds=30)
     # How long a step may wait for the server to reach the state it should (up, off).
     settle_timeout: timedelta = timedelta(minutes=5)
-    # How many finished jobs a server's page lists.
-    recent_jobs: int = 5
