@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -31,20 +30,13 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import median_ms  # noqa: E402
 
 from backend.contract import InvoiceFilter, InvoiceQuery  # noqa: E402
 
 PAGE_SIZE = 50
-
-
-async def _median_ms(call: Callable[[], Awaitable[object]], repeat: int) -> float:
-    await call()  # warm-up (connection pool, statement cache)
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        await call()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 async def _run(database: Path, invoices: int, repeat: int) -> None:
@@ -91,7 +83,7 @@ async def _run(database: Path, invoices: int, repeat: int) -> None:
                     return rows
                 page += 1
 
-        baseline = await _median_ms(load_everything, max(1, repeat // 2))
+        baseline = await median_ms(load_everything, max(1, repeat // 2))
         start = time.perf_counter()
         await walk_all_pages()
         walk = (time.perf_counter() - start) * 1000
@@ -116,7 +108,7 @@ async def _run(database: Path, invoices: int, repeat: int) -> None:
         print(f"{'baseline: all ' + format(everything, ',') + ' rows, one query':<38} {baseline:>12.1f} {'100 %':>12}")
         print(f"{'(all rows in pages of 500, once)':<38} {walk:>12.1f} {walk / baseline * 100:>10.0f} %")
         for label, call in cases:
-            ms = await _median_ms(call, repeat)
+            ms = await median_ms(call, repeat)
             print(f"{label:<38} {ms:>12.1f} {ms / baseline * 100:>10.2f} %   ({baseline / ms:,.0f}x faster)")
     finally:
         portal.dispose()

@@ -26,30 +26,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import median_ms  # noqa: E402
 
 from backend.contract import TrafficPeriod  # noqa: E402
 
 POSTGRES_ENV = "HOSTUI_TEST_POSTGRES_URL"
-
-
-async def _median_ms(call: Callable[[], Awaitable[object]], repeat: int) -> float:
-    await call()  # warm-up (connection pool, statement cache, page cache)
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        await call()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 @contextmanager
@@ -101,13 +93,13 @@ async def _bench(database_url: str, directory: Path, label: str, size, repeat: i
 
         print(f"\n{label}: seeded in {seeded:.2f} s ({samples:,} samples in all); "
               f"server {hostname}: {server_samples:,} samples")
-        floor = await _median_ms(service.account, repeat)
+        floor = await median_ms(service.account, repeat)
         print(f"  {'what':<34} {'ms (median)':>12} {'x floor':>9}")
         print(f"  {'-' * 34} {'-' * 12} {'-' * 9}")
         print(f"  {'floor: account() (one row)':<34} {floor:>12.2f} {1:>9.1f}")
         for period in TrafficPeriod:
             report = await service.traffic(server_id, period)
-            ms = await _median_ms(lambda period=period: service.traffic(server_id, period), repeat)
+            ms = await median_ms(lambda period=period: service.traffic(server_id, period), repeat)
             what = f"traffic {period.value} ({len(report.buckets)} {report.bucket}s)"
             print(f"  {what:<34} {ms:>12.2f} {ms / floor:>9.1f}")
     finally:

@@ -73,43 +73,19 @@ def every(start: datetime, step: timedelta, count: int) -> list[datetime]:
     return [start + step * i for i in range(count)]
 
 
-def buckets(starts: list[datetime], filled: dict[datetime, tuple[int, int]]) -> list[TrafficBucket]:
-    """The expected buckets: zero except where ``filled`` says otherwise."""
-    return [TrafficBucket(start=s, rx_bytes=filled.get(s, (0, 0))[0], tx_bytes=filled.get(s, (0, 0))[1])
-            for s in starts]
-
-
-async def test_day_is_24_hourly_buckets_summed_in_the_database(service, portal, quiet_server):
-    put_samples(portal, quiet_server, SAMPLES)
-    report = await service.traffic(quiet_server, TrafficPeriod.DAY)
-    assert (report.server_id, report.period, report.bucket) == (quiet_server, TrafficPeriod.DAY, "hour")
-    assert (report.start, report.end) == (at(2026, 11, 19, 10), at(2026, 11, 20, 10))
-    assert report.buckets == buckets(every(at(2026, 11, 19, 10), timedelta(hours=1), 24), {
+# Per period: the bucket, every bucket start, the end, and the non-zero buckets summed by hand
+# from SAMPLES.
+EXPECTED = {
+    TrafficPeriod.DAY: ("hour", every(at(2026, 11, 19, 10), timedelta(hours=1), 24), at(2026, 11, 20, 10), {
         at(2026, 11, 19, 10): (1_000, 10),
         at(2026, 11, 20, 8): (300, 3),
-    })
-    assert (report.rx_total, report.tx_total) == (1_300, 13)
-
-
-async def test_week_is_7_daily_buckets(service, portal, quiet_server):
-    put_samples(portal, quiet_server, SAMPLES)
-    report = await service.traffic(quiet_server, TrafficPeriod.WEEK)
-    assert report.bucket == "day"
-    assert (report.start, report.end) == (at(2026, 11, 14), at(2026, 11, 21))
-    assert report.buckets == buckets(every(at(2026, 11, 14), timedelta(days=1), 7), {
+    }),
+    TrafficPeriod.WEEK: ("day", every(at(2026, 11, 14), timedelta(days=1), 7), at(2026, 11, 21), {
         at(2026, 11, 14): (3, 4),
         at(2026, 11, 19): (6_000, 60),
         at(2026, 11, 20): (300, 3),
-    })
-    assert (report.rx_total, report.tx_total) == (6_303, 67)
-
-
-async def test_month_is_the_last_30_days_in_daily_buckets(service, portal, quiet_server):
-    put_samples(portal, quiet_server, SAMPLES)
-    report = await service.traffic(quiet_server, TrafficPeriod.MONTH)
-    assert report.bucket == "day"
-    assert (report.start, report.end) == (at(2026, 10, 22), at(2026, 11, 21))
-    assert report.buckets == buckets(every(at(2026, 10, 22), timedelta(days=1), 30), {
+    }),
+    TrafficPeriod.MONTH: ("day", every(at(2026, 10, 22), timedelta(days=1), 30), at(2026, 11, 21), {
         at(2026, 10, 22): (11, 22),
         at(2026, 10, 31): (70, 80),
         at(2026, 11, 1): (500, 600),
@@ -117,22 +93,32 @@ async def test_month_is_the_last_30_days_in_daily_buckets(service, portal, quiet
         at(2026, 11, 14): (3, 4),
         at(2026, 11, 19): (6_000, 60),
         at(2026, 11, 20): (300, 3),
-    })
-    assert (report.rx_total, report.tx_total) == (6_914, 809)
-
-
-async def test_year_is_12_calendar_months(service, portal, quiet_server):
-    put_samples(portal, quiet_server, SAMPLES)
-    report = await service.traffic(quiet_server, TrafficPeriod.YEAR)
-    assert report.bucket == "month"
-    assert (report.start, report.end) == (at(2025, 12, 1), at(2026, 12, 1))
-    months = [at(2025, 12, 1)] + [at(2026, month, 1) for month in range(1, 12)]
-    assert report.buckets == buckets(months, {
+    }),
+    TrafficPeriod.YEAR: ("month", [at(2025, 12, 1)] + [at(2026, m, 1) for m in range(1, 12)], at(2026, 12, 1), {
         at(2025, 12, 1): (9, 8),
         at(2026, 10, 1): (82, 104),
         at(2026, 11, 1): (6_833, 707),
-    })
-    assert (report.rx_total, report.tx_total) == (6_924, 819)
+    }),
+}
+TOTALS = {
+    TrafficPeriod.DAY: (1_300, 13),
+    TrafficPeriod.WEEK: (6_303, 67),
+    TrafficPeriod.MONTH: (6_914, 809),
+    TrafficPeriod.YEAR: (6_924, 819),
+}
+
+
+@pytest.mark.parametrize("period", list(TrafficPeriod))
+async def test_every_bucket_is_summed_in_the_database_as_by_hand(service, portal, quiet_server, period):
+    put_samples(portal, quiet_server, SAMPLES)
+    report = await service.traffic(quiet_server, period)
+    bucket, starts, end, filled = EXPECTED[period]
+    assert (report.server_id, report.period, report.bucket) == (quiet_server, period, bucket)
+    assert (report.start, report.end) == (starts[0], end)
+    assert report.buckets == [
+        TrafficBucket(start=s, rx_bytes=filled.get(s, (0, 0))[0], tx_bytes=filled.get(s, (0, 0))[1]) for s in starts
+    ]
+    assert (report.rx_total, report.tx_total) == TOTALS[period]
 
 
 async def test_usage_counts_this_calendar_month_against_the_tariff(service, portal, quiet_server):
