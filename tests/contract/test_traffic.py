@@ -39,15 +39,19 @@ def put_samples(portal, server_id: int, samples: dict[datetime, tuple[int, int]]
         bulk_insert(session, TrafficSample.__table__, rows)
 
 
+def first_active_server(session, customer_id: int) -> int:  # noqa: ANN001
+    return session.exec(
+        select(Server.id).join(ServiceOrder, Server.order_id == ServiceOrder.id)
+        .where(ServiceOrder.customer_id == customer_id, ServiceOrder.status == "active")
+        .order_by(Server.id)
+    ).first()
+
+
 @pytest.fixture
 def quiet_server(portal, demo_customer_id) -> int:  # noqa: ANN001
     """A server of "demo" with no traffic samples at all (the demo's are deleted)."""
     with write_session(portal.engine) as session:
-        server_id = session.exec(
-            select(Server.id).join(ServiceOrder, Server.order_id == ServiceOrder.id)
-            .where(ServiceOrder.customer_id == demo_customer_id, ServiceOrder.status == "active")
-            .order_by(Server.id)
-        ).first()
+        server_id = first_active_server(session, demo_customer_id)
         session.exec(delete(TrafficSample).where(TrafficSample.server_id == server_id))
     return server_id
 
@@ -186,11 +190,7 @@ async def test_a_few_samples_keep_the_highest_when_none_are_dropped(service, por
 
 async def test_the_demo_servers_have_traffic(service, portal, demo_customer_id):
     with read_session(portal.engine) as session:
-        server_id = session.exec(
-            select(Server.id).join(ServiceOrder, Server.order_id == ServiceOrder.id)
-            .where(ServiceOrder.customer_id == demo_customer_id, ServiceOrder.status == "active")
-            .order_by(Server.id)
-        ).first()
+        server_id = first_active_server(session, demo_customer_id)
     report = await service.traffic(server_id, TrafficPeriod.DAY)
     assert all(b.rx_bytes > 0 and b.tx_bytes > 0 for b in report.buckets[:-1])
     assert report.percentile95_bps > 0 and report.month_used_bytes >= report.rx_total + report.tx_total
