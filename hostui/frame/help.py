@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -25,8 +26,19 @@ from hostui.widgets.key_bar import KeyBar
 
 __all__ = ["HelpScreen", "HelpEntry", "HelpGroup", "help_groups"]
 
-# Textual's own bindings that mean nothing to a hostui user.
-_TEXTUAL_INTERNALS = frozenset({"screen.copy_text", "copy_text", "app.copy_text", "app.command_palette_help"})
+# Textual's own bindings that mean nothing to a hostui user (a row cursor has no left/right).
+_TEXTUAL_INTERNALS = frozenset({
+    "screen.copy_text", "copy_text", "app.copy_text", "app.command_palette_help",
+    "app.focus_next", "app.focus_previous", "focus_next", "focus_previous",
+    "cursor_left", "cursor_right", "page_left", "page_right", "scroll_top", "scroll_bottom",
+})
+# What Textual's own moving keys do in hostui's lists.
+_DESCRIPTIONS = {
+    "cursor_up": "Up",
+    "cursor_down": "Down",
+    "page_up": "Page up; on the first row, the previous page",
+    "page_down": "Page down; on the last row, the next page",
+}
 # Longer words for keys that share one footer entry.
 _GROUP_HELP = {
     "Filter": "Next / previous filter",
@@ -88,7 +100,8 @@ def help_groups(screen: Screen) -> list[HelpGroup]:
         if binding.action.startswith(f"{OBJECT_ACTION}("):
             name, home = binding.action, "object"
         else:
-            name = f"group:{binding.group.description}" if binding.group is not None else binding.action
+            action = binding.action.removeprefix("app.")
+            name = f"group:{binding.group.description}" if binding.group is not None else action
             if active.node is app or binding.action.startswith("app."):
                 home = "anywhere"
             elif isinstance(active.node, DataTable):
@@ -98,7 +111,8 @@ def help_groups(screen: Screen) -> list[HelpGroup]:
         entry = entries.get(name)
         if entry is None:
             description = binding.group.description if binding.group is not None else binding.description
-            entries[name] = HelpEntry([display], _GROUP_HELP.get(description, description), active.enabled)
+            description = _DESCRIPTIONS.get(binding.action, _GROUP_HELP.get(description, description))
+            entries[name] = HelpEntry([display], description, active.enabled)
             homes[name] = home
         else:
             entry.enabled = entry.enabled or active.enabled
@@ -112,28 +126,32 @@ def help_groups(screen: Screen) -> list[HelpGroup]:
     named = {"screen": "This screen", "move": "Moving", "anywhere": "Anywhere"}
     for home, title in named.items():
         group = HelpGroup(title, [entries[a] for a, h in homes.items() if h == home])
-        if home == "move":
-            group.entries.append(HelpEntry(["↑", "↓", "pgup", "pgdn"], "Move; pgup/pgdn past the edge turn the page"))
+        if home == "anywhere" and app.ENABLE_COMMAND_PALETTE:
+            palette = Binding(app.COMMAND_PALETTE_BINDING, "command_palette")
+            group.entries.append(HelpEntry([app.get_key_display(palette)], "Commands: every action by name"))
         if group.entries:
             groups.append(group)
     return groups
 
 
-def render_groups(groups: list[HelpGroup]) -> Table:
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(no_wrap=True, min_width=10)
-    grid.add_column(ratio=1)
+def render_groups(groups: list[HelpGroup]) -> Group:
+    key_width = max((len(" ".join(entry.keys)) for group in groups for entry in group.entries), default=4)
+    parts: list[Text | Table] = []
     for number, group in enumerate(groups):
         if number:
-            grid.add_row("", "")
-        grid.add_row(Text(group.title, style="bold underline"), "")
+            parts.append(Text(""))
+        parts.append(Text(group.title, style="bold underline"))
+        grid = Table.grid(padding=(0, 2), expand=True)
+        grid.add_column(no_wrap=True, width=max(key_width, 4))
+        grid.add_column(ratio=1)
         for entry in group.entries:
             keys = Text(" ".join(entry.keys), style="bold" if entry.enabled else "dim")
             text = Text(entry.description, style="" if entry.enabled else "dim")
             if not entry.enabled and entry.reason:
                 text.append(f" (not now: {entry.reason})", style="italic")
             grid.add_row(keys, text)
-    return grid
+        parts.append(grid)
+    return Group(*parts)
 
 
 class HelpScreen(DialogScreen[None]):
@@ -147,7 +165,6 @@ class HelpScreen(DialogScreen[None]):
     }
     HelpScreen #keys {
         height: auto;
-        max-height: 100%;
     }
     """
 
@@ -168,5 +185,5 @@ class HelpScreen(DialogScreen[None]):
     def on_mount(self) -> None:
         dialog = self.query_one("#dialog")
         dialog.border_title = self.title_text
-        dialog.border_subtitle = "keys can be remapped in config.toml [keymap]"
+        dialog.border_subtitle = "↑↓ scroll · remap keys: hostui keys"
         dialog.focus()

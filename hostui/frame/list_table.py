@@ -15,14 +15,12 @@ from textual.widgets import DataTable
 
 __all__ = ["ListTable"]
 
-_MOVE = Binding.Group("Move", compact=True)
-
 
 class ListTable(DataTable):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Open", id="list.open"),
-        Binding("j", "cursor_down", "Down", show=False, group=_MOVE, id="list.down"),
-        Binding("k", "cursor_up", "Up", show=False, group=_MOVE, id="list.up"),
+        Binding("j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="list.up"),
         Binding("g,home", "first_row", "First row", show=False, id="list.first"),
         Binding("G,end", "last_row", "Last row", show=False, id="list.last"),
     ]

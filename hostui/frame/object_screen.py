@@ -7,7 +7,7 @@ says why when such a key is pressed anyway, and offers the actions in the palett
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.screen import Screen
@@ -22,8 +22,16 @@ __all__ = ["ObjectScreen", "MENU_ACTION"]
 MENU_ACTION = "menu"
 
 
-class ObjectScreen(Screen):
-    """Mix into a screen before ``Screen``: ``class InvoiceView(ObjectScreen, DialogScreen)``."""
+if TYPE_CHECKING:
+    _ScreenMixin = Screen
+else:
+    # A plain mixin at run time: Textual takes a screen's CSS from its first DOMNode base
+    # only, so a mixin that were a Screen itself would hide the CSS of the screen it joins.
+    _ScreenMixin = object
+
+
+class ObjectScreen(_ScreenMixin):
+    """Mix into a screen: ``class InvoiceViewScreen(ObjectScreen, DialogScreen[None])``."""
 
     TABLE: ClassVar[ActionTable]
     COMMANDS = {ObjectCommands}

@@ -106,10 +106,21 @@ class ListQuery:
 
 
 def fitting_columns(columns: tuple[Column, ...], width: int) -> tuple[Column, ...]:
-    """The columns that fit in ``width``, dropping the lowest priority first, in their order."""
+    """The columns that fit in ``width``, in their order: the lowest priority is dropped first,
+    then a dropped column that still fits in what is left comes back (highest priority first)."""
+
+    def used(chosen: list[Column]) -> int:
+        return sum(c.width + 2 * CELL_PADDING for c in chosen)
+
     kept = list(columns)
-    while len(kept) > 1 and sum(c.width + 2 * CELL_PADDING for c in kept) > width:
-        kept.remove(min(kept, key=lambda c: c.priority))
+    dropped: list[Column] = []
+    while len(kept) > 1 and used(kept) > width:
+        lowest = min(kept, key=lambda c: c.priority)
+        kept.remove(lowest)
+        dropped.append(lowest)
+    for column in sorted(dropped, key=lambda c: -c.priority):
+        if used(kept) + column.width + 2 * CELL_PADDING <= width:
+            kept.append(column)
     return tuple(c for c in columns if c in kept)
 
 

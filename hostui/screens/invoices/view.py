@@ -134,7 +134,7 @@ def render_invoice(detail: InvoiceDetail) -> Group:
     )
 
 
-class InvoiceViewScreen(DialogScreen[None], ObjectScreen):
+class InvoiceViewScreen(ObjectScreen, DialogScreen[None]):
     """One invoice in full; its action keys act on it through ``InvoiceHandlers``."""
 
     # DialogScreen first: Textual inherits CSS along the first base only, so with ObjectScreen

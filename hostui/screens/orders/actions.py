@@ -22,7 +22,7 @@ ORDER_ACTIONS: ActionTable[OrderRow] = ActionTable(
     "order",
     (
         ObjectAction("manage", "Manage", "m", "Manage the order's server: details, power, network, traffic",
-                     command="Manage {object}"),
+                     footer=False, command="Manage {object}"),
         ObjectAction("menu", "Actions", "a", "Everything that can be done with the order", in_menu=False,
                      command="Actions for {object}"),
         ObjectAction("invoices", "Invoices", "i", "The invoices of this order", command="Invoices of {object}"),
@@ -67,7 +67,7 @@ TRAFFIC_KEYS = [
 
 _STATUS_STYLE = {
     OrderStatus.ACTIVE: ("active", "green"),
-    OrderStatus.NEW: ("awaiting payment", "bold yellow"),
+    OrderStatus.NEW: ("new, unpaid", "bold yellow"),
     OrderStatus.SUSPENDED: ("suspended", "bold red"),
     OrderStatus.BLOCKED: ("blocked", "bold red"),
     OrderStatus.CANCELLED: ("cancelled", "dim"),

@@ -13,15 +13,18 @@ from rich.text import Text
 from backend.contract import NotFound, OrderFilter, OrderQuery, OrderRow, Page
 from hostui.frame.host import host_app
 from hostui.frame.paged_list import Column, ListFilter, ListQuery, PagedListScreen
-from hostui.screens.orders.actions import ORDER_ACTIONS, order_status_text, period_text, power_text
+from hostui.screens.orders.actions import ORDER_ACTIONS, order_status_text, power_text
 from hostui.screens.orders.handlers import OrderHandlers, order_summary
 from hostui.widgets.formatting import day, money
 
 __all__ = ["OrdersScreen"]
 
 
+_PER = {1: "mo", 3: "qtr", 6: "6mo", 12: "yr"}
+
+
 def _cost(row: OrderRow) -> Text:
-    return Text(f"{money(row.price, row.currency)}/{period_text(row.billing_period_months)[:2]}", justify="right")
+    return Text(f"{money(row.price, row.currency)}/{_PER.get(row.billing_period_months, 'period')}", justify="right")
 
 
 class OrdersScreen(PagedListScreen[OrderRow]):
@@ -37,13 +40,13 @@ class OrdersScreen(PagedListScreen[OrderRow]):
     )
     COLUMNS = (
         Column("number", "Order", 10, 100, lambda row: Text(row.number)),
-        Column("tariff", "Tariff", 16, 50, lambda row: Text(row.tariff, overflow="ellipsis", no_wrap=True)),
+        Column("tariff", "Tariff", 15, 50, lambda row: Text(row.tariff, overflow="ellipsis", no_wrap=True)),
         Column("hostname", "Hostname", 24, 20, lambda row: Text(row.hostname or "—", overflow="ellipsis")),
         Column("ip", "IP address", 15, 90, lambda row: Text(row.main_ip or "—")),
         Column("period_end", "Paid until", 10, 60, lambda row: Text(day(row.period_end))),
-        Column("cost", "Cost", 15, 40, _cost, justify="right"),
-        Column("status", "Status", 9, 80, lambda row: order_status_text(row.status)),
-        Column("power", "Power", 9, 70, lambda row: power_text(row.power_state)),
+        Column("cost", "Cost", 14, 40, _cost, justify="right"),
+        Column("status", "Status", 11, 80, lambda row: order_status_text(row.status)),
+        Column("power", "Power", 7, 55, lambda row: power_text(row.power_state)),
     )
 
     async def fetch(self, query: ListQuery) -> Page[OrderRow]:

@@ -117,7 +117,7 @@ class ServerScreen(ObjectScreen, SectionScreen):
         with Container(id="job"):
             yield Static("", id="job-text")
             yield ProgressBar(total=100, show_eta=False, id="job-progress")
-        with TabbedContent(id="tabs", initial="details"):
+        with TabbedContent(id="tabs", initial="details-tab"):
             with TabPane("Details", id="details-tab"):
                 with VerticalScroll(id="details-scroll"):
                     yield Static("", id="details")

@@ -16,15 +16,19 @@ MASKED = "••••••••  (p shows it)"
 
 
 def title_line(server: ServerDetail) -> Text:
+    """"power on · active · 203.0.113.10 · web01.example.com · order ORD-1": the state first,
+    so a narrow terminal cuts the name, not what matters now."""
     text = Text()
-    text.append(server.hostname, style="bold")
+    text.append("power ")
+    text.append_text(power_text(server.power_state))
+    text.append("  ·  ")
+    text.append_text(order_status_text(server.order_status))
     main = next((a.address for a in server.addresses if a.version == 4), None)
     if main:
-        text.append(f"  {main}")
-    text.append(f"  ·  order {server.order_number}  ·  ")
-    text.append_text(order_status_text(server.order_status))
-    text.append("  ·  power ")
-    text.append_text(power_text(server.power_state))
+        text.append(f"  ·  {main}")
+    text.append("  ·  ")
+    text.append(server.hostname, style="bold")
+    text.append(f"  ·  order {server.order_number}")
     return text
 
 
