@@ -46,6 +46,9 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_BROKEN_PIPE",
     "CommandError",
+    "MAX_PAGE_SIZE",
+    "positive_number",
+    "rows_per_page",
     "profile_option",
     "run_with_service",
     "require_confirmation_possible",
@@ -76,6 +79,28 @@ def one_line(error: BaseException | str) -> str:
     text = str(error).strip()
     first = text.splitlines()[0] if text else ""
     return " ".join(first.split()) or (type(error).__name__ if isinstance(error, BaseException) else "")
+
+
+MAX_PAGE_SIZE = 500  # the largest page the service serves
+
+
+def positive_number(text: str) -> int:
+    """An argparse type: a whole number, 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {value}")
+    return value
+
+
+def rows_per_page(text: str) -> int:
+    """An argparse type: rows per page, 1 to MAX_PAGE_SIZE."""
+    value = positive_number(text)
+    if value > MAX_PAGE_SIZE:
+        raise argparse.ArgumentTypeError(f"at most {MAX_PAGE_SIZE}: {value}")
+    return value
 
 
 def profile_option() -> argparse.ArgumentParser:

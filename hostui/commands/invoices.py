@@ -34,10 +34,13 @@ from backend.contract import (
 )
 from hostui.commands._common import (
     EXIT_OK,
+    MAX_PAGE_SIZE,
     CommandError,
     confirm,
+    positive_number,
     profile_option,
     require_confirmation_possible,
+    rows_per_page,
     run_with_service,
 )
 from hostui.commands._output import Column, key_values, print_json, safe_filename, table, write_document
@@ -50,27 +53,9 @@ METHODS = {
     "transfer": PaymentMethodCode.BANK_TRANSFER,
     "card": PaymentMethodCode.CARD,
 }
-ALL_PAGES_PAGE_SIZE = 500  # the largest page the service serves
 
 
 # --- arguments ---------------------------------------------------------------------------------
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more: {value}")
-    return value
-
-
-def _page_size(text: str) -> int:
-    value = _positive(text)
-    if value > ALL_PAGES_PAGE_SIZE:
-        raise argparse.ArgumentTypeError(f"at most {ALL_PAGES_PAGE_SIZE}: {value}")
-    return value
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -82,12 +67,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     list_ = listing_actions.add_parser("list", parents=[profile], help="list invoices, newest first")
     list_.add_argument("--status", choices=[f.value for f in InvoiceFilter], default=InvoiceFilter.UNPAID.value,
                        help="which invoices (default: unpaid; all = paid and unpaid)")
-    list_.add_argument("--order", type=_positive, metavar="ID", help="only the invoices of this order id")
+    list_.add_argument("--order", type=positive_number, metavar="ID", help="only the invoices of this order id")
     pages = list_.add_mutually_exclusive_group()
-    pages.add_argument("--page", type=_positive, default=1, metavar="N", help="the page to show (default: 1)")
+    pages.add_argument("--page", type=positive_number, default=1, metavar="N", help="the page to show (default: 1)")
     pages.add_argument("--all-pages", action="store_true", help="every page, one after the other")
-    list_.add_argument("--page-size", type=_page_size, metavar="N",
-                       help=f"invoices per page, 1 to {ALL_PAGES_PAGE_SIZE} (default: 50)")
+    list_.add_argument("--page-size", type=rows_per_page, metavar="N",
+                       help=f"invoices per page, 1 to {MAX_PAGE_SIZE} (default: 50)")
     formats = list_.add_mutually_exclusive_group()
     formats.add_argument("--json", action="store_true", help="print the page as JSON")
     formats.add_argument("--csv", action="store_true",
@@ -280,7 +265,7 @@ def list_invoices(args: argparse.Namespace) -> int:
     if args.csv and (args.page != 1 or args.all_pages or args.page_size):
         raise CommandError("--csv always prints every page: drop --page, --page-size and --all-pages")
     status = InvoiceFilter(args.status)
-    page_size = args.page_size or (ALL_PAGES_PAGE_SIZE if args.all_pages else 50)
+    page_size = args.page_size or (MAX_PAGE_SIZE if args.all_pages else 50)
     query = InvoiceQuery(status=status, order_id=args.order, page=args.page, page_size=page_size)
 
     async def action(service: PortalService) -> int:
