@@ -1,15 +1,16 @@
 """What can be done with an order now, and why not: decided here, once.
 
-The orders list shows these states as hints; a call that acts on an order asks the same rule
-and refuses with its reason. Renewal is billing's rule (``invoice_rules.renewal_state``,
-which ``billing.renew_order`` enforces), reused here rather than restated.
+The orders list shows these states as hints. The one action the domain carries out on an
+order, renewal, is billing's rule (``invoice_rules.renewal_state``, which
+``billing.renew_order`` enforces), reused here rather than restated; the others lead
+elsewhere (the order's invoices, a ticket, its server's screen).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backend.contract import ActionState, Conflict, OrderStatus
+from backend.contract import ActionState, OrderStatus
 from backend.domain.invoice_rules import RENEW, OrderFacts, renewal_state
 
 INVOICES, TICKET, MANAGE = "invoices", "ticket", "manage"
@@ -44,9 +45,3 @@ def order_actions(order: OrderActionFacts) -> list[ActionState]:
         renewal_state(order.billing),
     ]
 
-
-def require(order: OrderActionFacts, action_id: str) -> None:
-    """Raise Conflict with the rule's reason unless ``action_id`` is possible on the order now."""
-    state = next(state for state in order_actions(order) if state.id == action_id)
-    if not state.enabled:
-        raise Conflict(f"order {order.billing.number}: {state.reason}")
