@@ -126,22 +126,21 @@ def list_orders(portal: Portal, customer_id: int, query: OrderQuery) -> Page[Ord
     return Page[OrderRow](items=items, total=total, page=query.page, page_size=query.page_size)
 
 
-def get_order(portal: Portal, customer_id: int, order_id: int) -> OrderRow:
+def _one_order(portal: Portal, customer_id: int, condition, missing: str) -> OrderRow:  # noqa: ANN001
+    """The customer's order meeting ``condition``; anyone else's is simply not found."""
     with read_session(portal.engine) as session:
         found = session.exec(
-            _with_tariff_and_server().where(ServiceOrder.id == order_id, ServiceOrder.customer_id == customer_id)
+            _with_tariff_and_server().where(condition, ServiceOrder.customer_id == customer_id)
         ).first()
         if found is None:
-            raise NotFound(f"order {order_id} not found")
+            raise NotFound(missing)
         return _rows(session, [found])[0]
+
+
+def get_order(portal: Portal, customer_id: int, order_id: int) -> OrderRow:
+    return _one_order(portal, customer_id, ServiceOrder.id == order_id, f"order {order_id} not found")
 
 
 def find_order(portal: Portal, customer_id: int, number: str) -> OrderRow:
-    """The customer's order with this number as printed (``ORD-104825``); anyone else's is not found."""
-    with read_session(portal.engine) as session:
-        found = session.exec(
-            _with_tariff_and_server().where(ServiceOrder.number == number, ServiceOrder.customer_id == customer_id)
-        ).first()
-        if found is None:
-            raise NotFound(f"order {number} not found")
-        return _rows(session, [found])[0]
+    """The customer's order with this number as printed (``ORD-104825``)."""
+    return _one_order(portal, customer_id, ServiceOrder.number == number, f"order {number} not found")
