@@ -2,7 +2,7 @@
 
 A power order puts the machine into its in-between state (rebooting, stopping, ...) for
 ``step_seconds``, after which ``observe`` sees it settled; a reinstall step takes that long
-too. It keeps no records: what it is doing now lives in memory, and a machine it knows
+too; the network is blocked and unblocked at once. It keeps no records: what it is doing now lives in memory, and a machine it knows
 nothing of is where the portal last saw it (``Machine.last_seen``) — caught mid-move, it has
 settled by now, as a real machine would have while nobody watched.
 
@@ -44,6 +44,9 @@ _RESUMABLE = {
 
 @dataclass
 class _Move:
+    # Where the portal saw the machine when the move began: if the portal sees it anywhere
+    # but there or in the move's own state, someone else moved it and the move is void.
+    from_state: str
     state: str
     settles_at: float
     settles_to: str
@@ -64,14 +67,15 @@ class SimulatedDataCentre:
         self._chance = chance
         self._lock = threading.Lock()
         self._moves: dict[int, _Move] = {}
-        self._settled: dict[int, str] = {}
+        # A change the portal has not seen yet: (where the portal saw the machine, where it is).
+        self._settled: dict[int, tuple[str, str]] = {}
 
     # -- what the machine does
 
     def _fails(self, machine: Machine, odds: float) -> bool:
         return machine.hostname in self._settings.fail_hostnames or self._chance() < odds
 
-    def _order(self, machine: Machine, what: str, moving: str, settles_to: str) -> None:
+    def _order(self, machine: Machine, what: str, moving: str, settles_to: str, *, at_once: bool = False) -> None:
         if self._fails(machine, self._settings.failure_rate):
             raise ProvisioningError(
                 f"the data centre did not carry out the {what}: the power controller of "
@@ -79,8 +83,12 @@ class SimulatedDataCentre:
                 code="controller_timeout",
             )
         with self._lock:
+            if at_once:
+                self._moves.pop(machine.server_id, None)
+                self._settled[machine.server_id] = (machine.last_seen, settles_to)
+                return
             self._moves[machine.server_id] = _Move(
-                moving, self._monotonic() + self._settings.step_seconds, settles_to
+                machine.last_seen, moving, self._monotonic() + self._settings.step_seconds, settles_to
             )
 
     def power_on(self, machine: Machine) -> None:
@@ -94,10 +102,10 @@ class SimulatedDataCentre:
 
     def block_network(self, machine: Machine) -> None:
         # The switch port goes down at once; the machine keeps running.
-        self._order(machine, "network block", "blocked", "blocked")
+        self._order(machine, "network block", "blocked", "blocked", at_once=True)
 
     def unblock_network(self, machine: Machine) -> None:
-        self._order(machine, "network unblock", "on", "on")
+        self._order(machine, "network unblock", "on", "on", at_once=True)
 
     def reinstall_steps(self, os_image: str) -> list[str]:
         return list(REINSTALL_STEPS)
@@ -111,7 +119,7 @@ class SimulatedDataCentre:
             with self._lock:
                 # The installer gave up; the machine halts with half-written disks.
                 self._moves.pop(machine.server_id, None)
-                self._settled[machine.server_id] = "off"
+                self._settled[machine.server_id] = (machine.last_seen, "off")
             raise ProvisioningError(
                 f"{REINSTALL_STEPS[index].lower()} failed on {machine.hostname}: the installer "
                 f"stopped with a disk error (simulated fault); the server is off",
@@ -120,6 +128,7 @@ class SimulatedDataCentre:
         last = index == len(REINSTALL_STEPS) - 1
         with self._lock:
             self._moves[machine.server_id] = _Move(
+                machine.last_seen,
                 "reinstalling",
                 self._monotonic() + (self._settings.step_seconds if last else float("inf")),
                 "on",
@@ -132,18 +141,21 @@ class SimulatedDataCentre:
     def observe(self, machine: Machine) -> str:
         with self._lock:
             move = self._moves.get(machine.server_id)
+            if move is not None and machine.last_seen not in (move.from_state, move.state):
+                del self._moves[machine.server_id]
+                move = None
             if move is not None:
                 if self._monotonic() < move.settles_at:
                     return move.state
                 del self._moves[machine.server_id]
-                self._settled[machine.server_id] = move.settles_to
-                return move.settles_to
+                self._settled[machine.server_id] = (machine.last_seen, move.settles_to)
             settled = self._settled.get(machine.server_id)
             if settled is not None:
-                if settled != machine.last_seen:
-                    return settled
-                # Remembered only until the portal has seen it; from then on the portal's
-                # word counts, so a move made by another process is not overruled.
+                seen_at, now_at = settled
+                if machine.last_seen == seen_at:
+                    return now_at
+                # The portal has caught up, or someone else moved the machine since: from now
+                # on the portal's word counts.
                 del self._settled[machine.server_id]
             return SETTLES_TO.get(machine.last_seen, machine.last_seen)
 

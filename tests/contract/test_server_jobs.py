@@ -66,22 +66,25 @@ TRANSITIONS = [
 ]
 
 
-@pytest.mark.parametrize(("start", "action", "end"), TRANSITIONS, ids=[f"{a.value}-from-{s}" for s, a, _ in TRANSITIONS])
-async def test_every_transition_ends_in_the_observed_state(service, portal, runner, demo_customer_id, start, action, end):
-    server = server_of(portal, demo_customer_id, power_state=start)
-    job = await service.power(server.id, action, key())
-    assert job.kind.value == action.value and job.state == JobState.QUEUED
-    assert job.started_by == "demo" and job.started_from
-    done = await wait_for_job(service, job.id)
-    assert done.state == JobState.SUCCEEDED, done.error
-    assert done.progress == 100 and done.step == "Done" and done.error is None
-    assert done.started_at is not None and done.finished_at is not None
-    assert power_state_of(portal, server.id) == end
-    detail = await service.get_server(server.id)
-    assert detail.power_state.value == end and detail.active_job is None
-    with read_session(portal.engine) as session:
-        trail = session.exec(select(AuditLog.action).where(AuditLog.entity_id == job.id, AuditLog.entity == "server_job")).all()
-    assert sorted(trail) == sorted(f"server_job.{action.value}.{what}" for what in ("request", "start", "succeeded"))
+async def test_every_transition_ends_in_the_observed_state(service, portal, runner, demo_customer_id):
+    for start, action, end in TRANSITIONS:
+        server = server_of(portal, demo_customer_id, power_state=start)
+        job = await service.power(server.id, action, key())
+        assert job.kind.value == action.value and job.state == JobState.QUEUED
+        assert job.started_by == "demo" and job.started_from
+        done = await wait_for_job(service, job.id)
+        assert done.state == JobState.SUCCEEDED, (start, action, done.error)
+        assert done.progress == 100 and done.step == "Done" and done.error is None
+        assert done.started_at is not None and done.finished_at is not None
+        assert power_state_of(portal, server.id) == end, (start, action)
+        detail = await service.get_server(server.id)
+        assert detail.power_state.value == end and detail.active_job is None
+        assert detail.recent_jobs[0].id == job.id
+        with read_session(portal.engine) as session:
+            trail = session.exec(
+                select(AuditLog.action).where(AuditLog.entity_id == job.id, AuditLog.entity == "server_job")
+            ).all()
+        assert sorted(trail) == sorted(f"server_job.{action.value}.{what}" for what in ("request", "start", "succeeded"))
 
 
 FORBIDDEN = [
@@ -91,18 +94,17 @@ FORBIDDEN = [
 ]
 
 
-@pytest.mark.parametrize(("power_state", "action"), FORBIDDEN, ids=[f"{a.value}-from-{p}" for p, a in FORBIDDEN])
-async def test_every_invalid_transition_is_refused_with_the_hints_reason(
-    service, portal, idle, demo_customer_id, power_state, action
-):
-    server = server_of(portal, demo_customer_id, power_state=power_state)
-    hint = (await service.get_server(server.id)).action(action.value)
-    assert not hint.enabled and hint.reason
-    with pytest.raises(Conflict) as refused:
-        await service.power(server.id, action, key())
-    assert not isinstance(refused.value, ServerBusy)
-    assert str(refused.value) == f"cannot {action.value} {server.hostname}: {hint.reason}"
-    assert power_state_of(portal, server.id) == power_state
+async def test_every_invalid_transition_is_refused_with_the_hints_reason(service, portal, idle, demo_customer_id):
+    assert len(FORBIDDEN) == 6
+    for power_state, action in FORBIDDEN:
+        server = server_of(portal, demo_customer_id, power_state=power_state)
+        hint = (await service.get_server(server.id)).action(action.value)
+        assert not hint.enabled and hint.reason
+        with pytest.raises(Conflict) as refused:
+            await service.power(server.id, action, key())
+        assert not isinstance(refused.value, ServerBusy)
+        assert str(refused.value) == f"cannot {action.value} {server.hostname}: {hint.reason}"
+        assert power_state_of(portal, server.id) == power_state
 
 
 @pytest.mark.parametrize("order_status", ["suspended", "blocked", "cancelled", "new"])
