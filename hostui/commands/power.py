@@ -34,6 +34,7 @@ from hostui.commands._common import (
     run_with_service,
 )
 from hostui.commands._output import key_values, print_json
+from hostui.commands.orders import server_of_order
 
 __all__ = ["register"]
 
@@ -80,13 +81,6 @@ def _address(detail: ServerDetail) -> str:
     return detail.addresses[0].address if detail.addresses else "no address"
 
 
-async def _server(service: PortalService, number: str) -> ServerDetail:
-    order = await service.find_order(number)
-    if order.server_id is None:
-        raise CommandError(f"order {order.number} has no server", EXIT_REFUSED)
-    return await service.get_server(order.server_id)
-
-
 def _progress_line(job: ServerJob) -> str:
     return f"  [{job.progress:3d}%] {job.step}"
 
@@ -124,7 +118,7 @@ def power(args: argparse.Namespace) -> int:
     code_word = _read_code_word() if args.code_word_stdin else None
 
     async def run(service: PortalService) -> int:
-        detail = await _server(service, args.number)
+        detail = await server_of_order(service, args.number)
         state = detail.action(action.value)
         if not state.enabled:
             raise CommandError(f"cannot {action.value} {detail.hostname}: {state.reason}", EXIT_REFUSED)
