@@ -106,3 +106,15 @@ def test_resuming_depends_on_where_the_machine_is():
     assert not dc.can_resume(Machine(1, "a", "off"), "reboot", 2)
     assert dc.can_resume(Machine(1, "a", "reinstalling"), "reinstall", 4)
     assert not dc.can_resume(Machine(1, "a", "blocked"), "reinstall", 1)
+
+
+def test_the_demo_failure_rate_comes_from_the_environment(monkeypatch):
+    from backend.environment import EnvironmentVariableError
+
+    monkeypatch.delenv("HOSTUI_SIMULATED_FAILURE_RATE", raising=False)
+    assert JobSettings().failure_rate == 0.0
+    monkeypatch.setenv("HOSTUI_SIMULATED_FAILURE_RATE", "0.05")
+    assert JobSettings().failure_rate == 0.05
+    monkeypatch.setenv("HOSTUI_SIMULATED_FAILURE_RATE", "5")
+    with pytest.raises(EnvironmentVariableError, match="HOSTUI_SIMULATED_FAILURE_RATE"):
+        JobSettings()
