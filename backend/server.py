@@ -4,6 +4,10 @@
                           [--public-url URL] [--seed-demo]
     hostui-server book-transfer --reference NH-000123 --amount 12.34 --currency EUR
                                 [--database URL]
+
+While it serves, it also carries out the server jobs (power actions, reinstalls) queued in its
+database, with a job runner in the app's lifespan; several servers on one PostgreSQL share
+the work and never run one job twice.
 """
 
 from __future__ import annotations
