@@ -7,3 +7,4 @@ from backend.contract.errors import *  # noqa: F403
 from backend.contract.models import *  # noqa: F403
 from backend.contract.service import PortalService  # noqa: F401
 from backend.contract.orders import *  # noqa: F403
+from backend.contract.tickets import *  # noqa: F403
