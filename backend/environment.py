@@ -11,6 +11,14 @@ portal reads ``os.environ`` for its own settings. Empty variables count as unset
     HOSTUI_TOKEN       the API token of a remote profile (default: keyring, then token file)
     HOSTUI_SIMULATED_FAILURE_RATE  the chance (0 to 1) that a job of the simulated data
                        centre fails, to see failures in the demo (default: 0)
+    HOSTUI_SMTP_HOST   the SMTP server ticket copies go out through (default: unset, no
+                       mail is sent and the outbox waits)
+    HOSTUI_SMTP_PORT   its port (default: 587)
+    HOSTUI_SMTP_STARTTLS  upgrade the connection with STARTTLS before logging in (default: true)
+    HOSTUI_SMTP_USER, HOSTUI_SMTP_PASSWORD  the login at the SMTP server (default: none)
+    HOSTUI_MAIL_FROM   From: of the mail the portal sends, where replies by e-mail go
+                       (default: support@nordlicht.example)
+    HOSTUI_MAIL_DOMAIN the domain of the Message-IDs the portal makes (default: MAIL_FROM's)
 
 Paths have ``~`` expanded and are made absolute when read, so a relative or ``~`` value means
 the same thing to every process that reads it later, whatever its working directory.
@@ -50,7 +58,7 @@ DATABASE_FILE = "portal.sqlite3"
 SECRET_KEY_FILE = "secret.key"
 TOKENS_DIR = "tokens"
 
-_SECRET_FIELDS = frozenset({"secret_key", "token"})
+_SECRET_FIELDS = frozenset({"secret_key", "token", "smtp_password"})
 
 
 def variable_name(field: str) -> str:
@@ -82,6 +90,13 @@ class Environment(BaseSettings):
     secret_key: SecretStr | None = None
     token: SecretStr | None = None
     simulated_failure_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool = True
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    mail_from: str = "support@nordlicht.example"
+    mail_domain: str | None = None
 
     @field_validator("data_dir", "config")
     @classmethod
@@ -98,6 +113,25 @@ class Environment(BaseSettings):
         if scheme.lower() not in ("http", "https") or not rest or any(c.isspace() for c in value):
             raise ValueError("must be an http:// or https:// URL, e.g. https://portal.example.com")
         return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        value = value.strip()
+        local, at, domain = value.rpartition("@")
+        if not at or not local or "." not in domain or any(c.isspace() or c in "<>," for c in value):
+            raise ValueError("must be one bare e-mail address, e.g. support@example.com")
+        return value
+
+    @field_validator("smtp_host", "mail_domain")
+    @classmethod
+    def _host_name(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if any(c.isspace() or c in "<>@/" for c in value):
+            raise ValueError("must be a host name, e.g. mail.example.com")
+        return value or None
 
     @field_validator("secret_key")
     @classmethod

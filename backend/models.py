@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Integer, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from backend.db_types import UTCDateTime
@@ -59,16 +59,30 @@ class ApiToken(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
+# What an alternative mailbox receives instead of the registration address: invoices and
+# orders, technical tickets, finance tickets, general mailings.
+MAILBOX_PURPOSES = ("billing", "technical", "finance", "mailing")
+
+
 class Mailbox(SQLModel, table=True):
-    """An alternative address that receives one kind of mail instead of the main e-mail."""
+    """An alternative address that receives one kind of mail instead of the main e-mail.
+
+    The routing table: at most one mailbox per purpose, so where a kind of mail goes is never
+    a choice between two addresses (backend/mail/routing.py reads it).
+    """
 
     __tablename__ = "mailbox"
-    __table_args__ = (UniqueConstraint("customer_id", "address", "purpose"),)
+    __table_args__ = (
+        UniqueConstraint("customer_id", "purpose", name="uq_mailbox_customer_purpose"),
+        CheckConstraint(
+            "purpose IN ('billing', 'technical', 'finance', 'mailing')", name="ck_mailbox_purpose"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
     address: str = Field(max_length=254)
-    purpose: str = Field(max_length=16)  # billing | technical | mailing
+    purpose: str = Field(max_length=16)  # one of MAILBOX_PURPOSES
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -481,16 +495,37 @@ class TicketReadState(SQLModel, table=True):
 
 
 class OutboundMail(SQLModel, table=True):
-    """Mail the portal sends (ticket copies, invoices); delivered by the mail worker over SMTP."""
+    """The durable outbox: mail the portal sends (ticket copies), enqueued in the transaction
+    that made it and delivered over SMTP by backend/mail/sender.py.
+
+    ``state``: queued (waiting, possibly until ``next_attempt_at``) -> sending (claimed by a
+    sender until ``claimed_until``) -> sent | failed (a permanent refusal or the last attempt;
+    ``last_error`` says why). A claim that ran out belonged to a sender that died; the next
+    sender takes the message over. ``message_id`` is fixed when the row is written, so every
+    retry carries the same Message-ID, and mail-in finds a ticket by the ids it stored.
+    """
 
     __tablename__ = "outbound_mail"
+    __table_args__ = (
+        Index("ix_outbound_mail_state_next", "state", "next_attempt_at"),
+        UniqueConstraint("message_id", name="uq_outbound_mail_message_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    ticket_message_id: int | None = Field(default=None, foreign_key="ticket_message.id")
     to_address: str = Field(max_length=254)
     subject: str = Field(max_length=300)
     body: str = Field(sa_type=Text)
+    message_id: str = Field(max_length=255)
+    in_reply_to: str | None = Field(default=None, max_length=255)
+    thread_references: str | None = Field(default=None, sa_type=Text)  # the References header
+    state: str = Field(default="queued", max_length=16)  # queued | sending | sent | failed
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     attempts: int = Field(default=0)
     last_error: str | None = Field(default=None, sa_type=Text)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from backend.jobs.settings import JobSettings
+from backend.mail.settings import MailSettings
 
 import platformdirs
 
@@ -67,3 +68,4 @@ class Settings:
     jobs: JobSettings = field(default_factory=JobSettings)
     # How long IP-KVM credentials issued on request stay valid.
     kvm_session_ttl: timedelta = timedelta(minutes=15)
+    mail: MailSettings = field(default_factory=MailSettings)

@@ -1,0 +1,98 @@
+"""The durable outbox: every ticket message is copied by e-mail, and the copy is written in
+the same transaction as the message, so a message is never saved without its mail nor mail
+sent for a message that was rolled back. backend/mail/sender.py delivers the rows.
+
+Headers are decided here, once, and stored with the row: the Message-ID of a ticket message
+is derived from the ticket and message ids (``<t12.m345@domain>``), so it is the same on
+every retry and every other message of the thread can name it in In-Reply-To and References
+without looking anything up.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, col, select
+
+from backend.mail.routing import ticket_recipient
+from backend.mail.settings import MailSettings
+from backend.models import Customer, OutboundMail, Ticket, TicketMessage
+
+# How many earlier Message-IDs References names: the thread's first and its latest ones
+# (RFC 5322 3.6.4 lets a long chain be trimmed so; a 200-message thread would otherwise
+# make a header of 6 kB).
+REFERENCES_KEPT = 20
+
+_TICKET_TAG = re.compile(r"\[Ticket #(T-\d+)\]", re.IGNORECASE)
+
+
+def ticket_tag(number: str) -> str:
+    return f"[Ticket #{number}]"
+
+
+def ticket_number_in(subject: str) -> str | None:
+    """The ticket number a subject carries in its ``[Ticket #T-…]`` tag, if any."""
+    found = _TICKET_TAG.search(subject)
+    return found.group(1).upper() if found else None
+
+
+def ticket_message_id(ticket_id: int, message_id: int, domain: str) -> str:
+    return f"<t{ticket_id}.m{message_id}@{domain}>"
+
+
+def _thread_references(earlier_ids: list[str]) -> list[str]:
+    if len(earlier_ids) <= REFERENCES_KEPT:
+        return earlier_ids
+    return [earlier_ids[0], *earlier_ids[-(REFERENCES_KEPT - 1):]]
+
+
+def _body(ticket: Ticket, message: TicketMessage) -> str:
+    who = "Support" if message.author_kind == "staff" else "You"
+    when = message.created_at.strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"{message.author_name} ({who}) wrote on {when}:\n\n"
+        f"{message.body.rstrip()}\n\n"
+        "-- \n"
+        f"Ticket {ticket.number} ({ticket.department}): {ticket.subject}\n"
+        f"Reply to this e-mail to add to the ticket; keep {ticket_tag(ticket.number)} in the subject.\n"
+    )
+
+
+def enqueue_ticket_copy(
+    session: Session,
+    *,
+    ticket: Ticket,
+    message: TicketMessage,
+    customer: Customer,
+    settings: MailSettings | None = None,
+) -> None:
+    """Queue the e-mail copy of ``message`` (a customer's or staff's) inside the caller's
+    transaction. Calling it twice for one message queues one copy."""
+    settings = settings or MailSettings()
+    if message.id is None:
+        session.flush()  # the Message-ID is made of the message's id
+    domain = settings.message_id_domain
+    own_id = ticket_message_id(ticket.id, message.id, domain)
+    if session.exec(select(OutboundMail.id).where(OutboundMail.message_id == own_id)).first() is not None:
+        return
+    earlier = session.exec(
+        select(TicketMessage.id)
+        .where(TicketMessage.ticket_id == ticket.id, col(TicketMessage.id) < message.id)
+        .order_by(col(TicketMessage.id))
+    ).all()
+    earlier_ids = [ticket_message_id(ticket.id, earlier_id, domain) for earlier_id in earlier]
+    references = _thread_references(earlier_ids)
+    session.add(
+        OutboundMail(
+            customer_id=customer.id,
+            ticket_id=ticket.id,
+            ticket_message_id=message.id,
+            to_address=ticket_recipient(session, customer, ticket.department),
+            subject=f"{ticket_tag(ticket.number)} {ticket.subject}",
+            body=_body(ticket, message),
+            message_id=own_id,
+            in_reply_to=earlier_ids[-1] if earlier_ids else None,
+            thread_references=" ".join(references) if references else None,
+            state="queued",
+        )
+    )
