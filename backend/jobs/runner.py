@@ -33,7 +33,8 @@ from datetime import datetime, timezone
 from sqlalchemy import or_, update
 from sqlmodel import col, select
 
-from backend.db import is_sqlite, read_session, write_session
+from backend.claims import claim_next
+from backend.db import read_session, write_session
 from backend.domain import audit
 from backend.jobs import plans
 from backend.models import ACTIVE_JOB_STATES, OsImage, Server, ServerJob, ServiceOrder
@@ -137,32 +138,12 @@ class JobRunner:
     def _claim_next(self) -> int | None:
         """Claim the oldest job nobody holds; its id, or None when there is none to take."""
         now = self._clock()
-        engine = self.portal.engine
-        if is_sqlite(engine):
-            # Look first without the write lock, so an idle runner never blocks writers.
-            with read_session(engine) as session:
-                candidate = session.exec(
-                    select(ServerJob.id).where(*self._claimable(now)).order_by(ServerJob.id).limit(1)
-                ).first()
-            if candidate is None:
-                return None
-        with write_session(engine) as session:
-            if not is_sqlite(engine):
-                candidate = session.exec(
-                    select(ServerJob.id)
-                    .where(*self._claimable(now))
-                    .order_by(ServerJob.id)
-                    .limit(1)
-                    .with_for_update(skip_locked=True)
-                ).first()
-                if candidate is None:
-                    return None
-            claimed = session.execute(
-                update(ServerJob)
-                .where(ServerJob.id == candidate, *self._claimable(now))
-                .values(claimed_by=self.name, claimed_until=now + self.settings.claim_ttl)
-            )
-            return candidate if claimed.rowcount == 1 else None
+        return claim_next(
+            self.portal.engine,
+            ServerJob,
+            self._claimable(now),
+            {"claimed_by": self.name, "claimed_until": now + self.settings.claim_ttl},
+        )
 
     # -- saving progress, always as the claim's holder
 
