@@ -36,7 +36,8 @@ from hostui.frame.section import SECTIONS, SectionScreen
 from hostui.frame.start import StartScreen
 from hostui.screens.invoices import InvoicesScreen
 from hostui.screens.orders import OrdersScreen
-from hostui.screens.placeholder import SettingsScreen, TicketsScreen
+from hostui.screens.placeholder import SettingsScreen
+from hostui.screens.tickets import TicketsScreen, TicketWatcher
 
 __all__ = ["HostUIApp", "StartScreen"]
 
@@ -55,6 +56,8 @@ class HostUIApp(App[None]):
 
     account: reactive[AccountSummary | None] = reactive(None, init=False)
     """The logged-in customer's summary (the header follows it); None until connected."""
+    unread_tickets: reactive[int] = reactive(0, init=False)
+    """Tickets with a reply the customer has not read (the header's Tickets tab shows it)."""
 
     def __init__(
         self,
@@ -78,6 +81,7 @@ class HostUIApp(App[None]):
         self._clock = clock
         self.page_size = page_size
         self.connected = False
+        self._ticket_watcher: TicketWatcher | None = None
         self.errors = ErrorChannel(self, advice=connector.advice if connector is not None else None)
         self._user_keymap = dict(keymap or {})
         if self._user_keymap:
@@ -172,6 +176,16 @@ class HostUIApp(App[None]):
         self.connected = True
         await self.switch_mode("invoices")
         self.refresh_bindings()
+        self._ticket_watcher = TicketWatcher(self, service, self._set_unread)
+        self._ticket_watcher.start()
+
+    def _set_unread(self, count: int) -> None:
+        self.unread_tickets = count
+
+    def tickets_changed(self) -> None:
+        """The user changed a ticket: count the unread ones again now, not at the next poll."""
+        if self._ticket_watcher is not None:
+            self._ticket_watcher.poke()
 
     def _show_connect_failure(self, error: BaseException) -> None:
         if isinstance(error, AuthenticationFailed):
@@ -219,6 +233,10 @@ class HostUIApp(App[None]):
         screen = self.screen
         if isinstance(screen, PagedListScreen):
             screen.show_scope(scope, filter_id)
+
+    def section_news(self, mode: str) -> int:
+        """How many new things a section has (unread tickets), for its tab in the header."""
+        return self.unread_tickets if mode == "tickets" else 0
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -114,7 +114,10 @@ class LocalConnector:
             raise
         from hostui.services.local import LocalService
 
-        return LocalService(portal, customer_id)
+        service = LocalService(portal, customer_id)
+        # No server runs this profile's jobs (reboots, reinstalls): hostui's process does.
+        service.start_jobs()
+        return service
 
     def _open(self):  # noqa: ANN202 - backend.portal.Portal, imported lazily
         from backend.portal import open_portal, system_clock

@@ -67,8 +67,12 @@ _FILTER_GROUP = Binding.Group("Filter", compact=True)
 class ListFilter:
     id: str
     label: str
-    empty: str
+    empty: str = ""
     """What an empty list says ("No unpaid invoices — nothing to pay.")."""
+    key: str | None = None
+    """A key that shows this filter at once (besides f/F cycling)."""
+    action: str | None = None
+    """Makes the tab a button instead: choosing it runs this screen action ("new ticket")."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ class Column(Generic[RowT]):
     """On a narrow terminal the columns with the lowest priority are left out first."""
     cell: Callable[[Any], Text]
     justify: str = "left"
+    flex: bool = False
+    """Takes the width the other columns leave (a subject); its cells are cut with "…"."""
 
 
 @dataclass(frozen=True)
@@ -199,7 +205,18 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
         if table is not None:
             # Object actions first (what the footer lists first), then the list's own keys.
             # Before Textual's own __init_subclass__, which merges the class's BINDINGS.
-            cls.BINDINGS = [*table.bindings(target=OBJECT_ACTION), *cls.LIST_BINDINGS, *cls.__dict__.get("BINDINGS", [])]
+            filter_keys = [
+                Binding(f.key, f.action or f"show_filter('{f.id}')", f.label, show=False,
+                        id=f"{table.kind}s.{f.id}".replace("-", "_"))
+                for f in cls.__dict__.get("FILTERS", ())
+                if f.key
+            ]
+            cls.BINDINGS = [
+                *table.bindings(target=OBJECT_ACTION),
+                *cls.LIST_BINDINGS,
+                *filter_keys,
+                *cls.__dict__.get("BINDINGS", []),
+            ]
         super().__init_subclass__(**kwargs)
 
     def __init__(self, *, page_size: int | None = None, name: str | None = None, id: str | None = None) -> None:  # noqa: A002
@@ -214,6 +231,7 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
         self._loading_timer: Timer | None = None
         self._search_timer: Timer | None = None
         self._columns: tuple[Column, ...] = ()
+        self._fitted_width = 0
         self.set_reactive(PagedListScreen.filter_id, self.FILTERS[0].id)
 
     # -- what a section provides (and ``handlers``, see ObjectScreen)
@@ -256,13 +274,20 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
 
     def _fit_columns(self, width: int) -> bool:
         columns = fitting_columns(self.COLUMNS, width - 1)  # one column for the scrollbar
-        if columns == self._columns:
+        flexible = any(column.flex for column in columns)
+        if columns == self._columns and (not flexible or width == self._fitted_width):
             return False
         self._columns = columns
+        self._fitted_width = width
         table = self.table
         table.clear(columns=True)
+        rest = width - 1 - sum(c.width + 2 * CELL_PADDING for c in columns if not c.flex)
         for column in columns:
-            table.add_column(Text(column.title, justify=column.justify), key=column.key)  # type: ignore[arg-type]
+            table.add_column(
+                Text(column.title, justify=column.justify),  # type: ignore[arg-type]
+                key=column.key,
+                width=max(column.width, rest - 2 * CELL_PADDING) if column.flex else None,
+            )
         return True
 
     def on_resize(self, event: events.Resize) -> None:
@@ -429,13 +454,25 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
 
     @on(Tabs.TabActivated, "#filters")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
-        if event.tab is not None and event.tab.id is not None:
-            self.filter_id = event.tab.id.removeprefix("filter-")  # no reload if unchanged
-            self.table.focus()
+        if event.tab is None or event.tab.id is None:
+            return
+        chosen = self._filter(event.tab.id.removeprefix("filter-"))
+        if chosen.action is not None:
+            # A button, not a filter: run it and keep showing the filter that was there.
+            tabs = self.query_one(Tabs)
+            with tabs.prevent(Tabs.TabActivated):
+                tabs.active = f"filter-{self.filter_id}"
+            self.run_action(chosen.action)
+            return
+        self.filter_id = chosen.id  # no reload if unchanged
+        self.table.focus()
 
     def action_cycle_filter(self, step: int) -> None:
-        ids = [f.id for f in self.FILTERS]
+        ids = [f.id for f in self.FILTERS if f.action is None]
         self.filter_id = ids[(ids.index(self.filter_id) + step) % len(ids)]
+
+    def action_show_filter(self, filter_id: str) -> None:
+        self.filter_id = filter_id
 
     def action_search(self) -> None:
         bar = self.query_one(SearchBar)

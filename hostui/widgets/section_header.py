@@ -62,12 +62,17 @@ class SectionHeader(Horizontal):
         yield Label("", id="balance")
 
     def _labels(self, compact: bool) -> list[tuple[str, str]]:
-        """(mode, label) per section; compact: the other sections by their key alone."""
-        return [
-            (section.mode, f" {section.key} {section.title} " if not compact or section.mode == self.current
-             else f" {section.key} ")
-            for section in SECTIONS
-        ]
+        """(mode, label) per section; compact: the other sections by their key alone. A
+        section with news says how many ("3 Tickets (2)")."""
+        labels = []
+        for section in SECTIONS:
+            news = self.app.section_news(section.mode) if self.is_attached else 0
+            suffix = f" ({news})" if news else ""
+            if not compact or section.mode == self.current:
+                labels.append((section.mode, f" {section.key} {section.title}{suffix} "))
+            else:
+                labels.append((section.mode, f" {section.key}{suffix} "))
+        return labels
 
     def _tabs(self, compact: bool = False) -> Text:
         # The current section in reverse video: visible without colour (NO_COLOR, 16 colours).
@@ -85,6 +90,7 @@ class SectionHeader(Horizontal):
 
     def on_mount(self) -> None:
         self.watch(self.app, "account", self.show_account, init=True)
+        self.watch(self.app, "unread_tickets", lambda _count: self.on_resize(), init=False)
 
     def show_account(self, account: AccountSummary | None) -> None:
         app = host_app(self)

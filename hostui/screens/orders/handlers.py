@@ -12,11 +12,12 @@ from uuid import uuid4
 
 from textual.screen import Screen
 
-from backend.contract import InvoiceDetail, OrderRow
+from backend.contract import InvoiceDetail, OrderRow, TicketDetail
 from hostui.frame.host import host_app
 from hostui.frame.paged_list import ListScope
 from hostui.screens.dialogs.confirm import ConfirmScreen
 from hostui.screens.invoices import pay_invoice_dialog
+from hostui.screens.tickets import NewTicketScreen
 from hostui.screens.orders.actions import period_text
 from hostui.screens.orders.server import ServerScreen
 from hostui.widgets.formatting import day, money
@@ -59,8 +60,14 @@ class OrderHandlers:
         )
 
     def ticket(self, row: OrderRow) -> None:
-        # Reached only once the portal enables it: the Tickets section opens its form here.
-        self.app.notify("Tickets are not available yet.", severity="warning", markup=False)
+        """The Tickets section's new-ticket form, about this order."""
+
+        def created(detail: TicketDetail | None) -> None:
+            if detail is not None:
+                self.app.notify(f"Ticket {detail.number} created: {detail.subject}", markup=False)
+                self.app.tickets_changed()
+
+        self.app.push_screen(NewTicketScreen(order_id=row.id), created)
 
     def renew(self, row: OrderRow) -> None:
         """Issue the next period's invoice (every recurring item), then offer to pay it."""

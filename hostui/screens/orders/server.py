@@ -189,9 +189,12 @@ class ServerScreen(ObjectScreen, SectionScreen):
         except Exception as error:  # noqa: BLE001 - one toast; polling goes on
             host_app(self).errors.report(error)
             return
+        previous = self.job
         self._show_job(job)
         if job.state in (JobState.SUCCEEDED, JobState.FAILED):
             self._job_ended(job)
+        elif previous is None or previous.step != job.step:
+            self.reload()  # each step may move the power state ("rebooting…")
 
     def _job_ended(self, job: ServerJob) -> None:
         if self._poll_timer is not None:

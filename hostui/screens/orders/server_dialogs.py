@@ -144,7 +144,6 @@ class ReinstallDialog(FormDialog[ReinstallStarted]):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#images", OptionList).focus()
         self.load_images()
 
     @work(exclusive=True, group="os-images")
@@ -162,6 +161,7 @@ class ReinstallDialog(FormDialog[ReinstallStarted]):
                 label.append("  deprecated", style="italic dim")
             images.add_option(Option(label, id=image.code, disabled=image.deprecated))
         images.action_first()
+        images.focus()  # (it could not take the focus while it held only "Loading…")
 
     @on(OptionList.OptionSelected, "#images")
     def _image_chosen(self) -> None:

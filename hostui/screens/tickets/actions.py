@@ -1,0 +1,57 @@
+"""The ticket action table: what can be done with a ticket, declared once.
+
+Keys follow mutt where it has one (``r`` reply, Tab next unread in the list); the portal
+decides on every row what is possible now (``TicketRow.actions``). The handlers are the
+methods of the same names on ``TicketHandlers``.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from backend.contract import AuthorKind, Importance, TicketRow, TicketStatus
+from hostui.frame.actions import ActionTable, ObjectAction
+
+__all__ = ["TICKET_ACTIONS", "status_text", "importance_text", "last_author_text", "unread_mark"]
+
+TICKET_ACTIONS: ActionTable[TicketRow] = ActionTable(
+    "ticket",
+    "ticket",
+    (
+        ObjectAction("view", "Read", "v", "Read the whole thread (marks it read)", footer=False,
+                     command="Read ticket {object}"),
+        ObjectAction("menu", "Actions", "a", "Everything that can be done with the ticket", in_menu=False,
+                     footer=False, command="Actions for {object}"),
+        ObjectAction("reply", "Reply", "r", "Write a reply (in the editor here, or in $EDITOR); it reopens a closed ticket",
+                     command="Reply to {object}"),
+        ObjectAction("close", "Close", "c", "Close the ticket (a reply reopens it)", confirm=True,
+                     command="Close {object}"),
+        ObjectAction("reopen", "Reopen", "o", "Open the closed ticket again", command="Reopen {object}"),
+        ObjectAction("mark_read", "Mark read", "s", "Mark the ticket read (seen)", command="Mark {object} read"),
+        ObjectAction("mark_unread", "Mark unread", "u", "Mark the ticket unread, to come back to it",
+                     command="Mark {object} unread"),
+    ),
+    label=lambda row: row.number,
+)
+
+
+def status_text(row: TicketRow) -> Text:
+    if row.status == TicketStatus.CLOSED:
+        return Text("closed", style="dim")
+    return Text("open", style="green")
+
+
+def importance_text(row: TicketRow) -> Text:
+    return Text("high", style="bold red") if row.importance == Importance.HIGH else Text("normal")
+
+
+def last_author_text(row: TicketRow) -> Text:
+    """Who spoke last: "support" (waiting for you) or "you" (waiting for support)."""
+    if row.last_author == AuthorKind.STAFF:
+        return Text("support", style="bold")
+    return Text("you", style="dim")
+
+
+def unread_mark(row: TicketRow) -> Text:
+    # A letter as well as the colour: visible with NO_COLOR.
+    return Text("N", style="bold reverse") if row.unread else Text(" ")
