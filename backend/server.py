@@ -7,7 +7,12 @@
 
 While it serves, it also carries out the server jobs (power actions, reinstalls) queued in its
 database, with a job runner in the app's lifespan; several servers on one PostgreSQL share
-the work and never run one job twice.
+the work and never run one job twice. When an SMTP server is configured (HOSTUI_SMTP_HOST)
+it sends the mail outbox the same way. The mail commands (backend/mail/commands.py):
+
+    hostui-server send-mail --once [--database URL]
+    hostui-server mail-status [--database URL]
+    hostui-server mail-in [--database URL] < message
 """
 
 from __future__ import annotations
@@ -164,7 +169,9 @@ def serve(args: argparse.Namespace) -> int:
             f"(public URL {portal.settings.public_url})",
             file=sys.stderr,
         )
-        uvicorn.run(create_app(portal, run_jobs=True), host=args.host, port=args.port, log_level="info")
+        send_mail = portal.settings.mail.smtp_configured
+        uvicorn.run(create_app(portal, run_jobs=True, send_mail=send_mail), host=args.host, port=args.port,
+                    log_level="info")
     finally:
         portal.dispose()
     return 0
@@ -203,6 +210,9 @@ def book_transfer(args: argparse.Namespace) -> int:
     return 0
 
 
+_MAIL_COMMANDS = {"send-mail": "send_mail", "mail-status": "mail_status", "mail-in": "receive_mail"}
+
+
 def main(argv: list[str] | None = None) -> int:
     from backend.environment import EnvironmentVariableError
 
@@ -210,6 +220,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and argv[0] == "book-transfer":
             return book_transfer(_book_parser().parse_args(argv[1:]))
+        if argv and argv[0] in _MAIL_COMMANDS:
+            from backend.mail import commands
+
+            return getattr(commands, _MAIL_COMMANDS[argv[0]])(argv[1:], _open, _add_database)
         if argv and argv[0] == "serve":
             argv = argv[1:]
         return serve(_serve_parser().parse_args(argv))

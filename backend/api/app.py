@@ -24,6 +24,7 @@ from backend.api import public_pages, routes_account, routes_auth, routes_invoic
 from backend.api import routes_servers
 from backend.api import routes_traffic
 from backend.api import routes_jobs
+from backend.api import routes_staff, routes_tickets
 from backend.api.allowed_methods import AllowedMethodsMiddleware
 from backend.api.errors import error_body, readable_validation_error, register_error_handlers
 from backend.api.openapi import install_openapi
@@ -67,27 +68,37 @@ def _route_methods(app: FastAPI) -> list[tuple[str, set[str]]]:
     ]
 
 
-def _running_jobs(portal: Portal):  # noqa: ANN202
-    """The app's lifespan with a job runner in it, stopped (jobs handed back) at shutdown."""
+def _background_workers(portal: Portal, *, run_jobs: bool, send_mail: bool):  # noqa: ANN202
+    """The app's lifespan with its background workers in it (the job runner, the mail
+    sender), each stopped at shutdown (jobs handed back, no message left half-sent)."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         from backend.jobs.runner import JobRunner
+        from backend.mail.sender import MailSender
 
-        runner = JobRunner(portal).start()
+        workers = []
+        if run_jobs:
+            workers.append(JobRunner(portal).start())
+        if send_mail:
+            workers.append(MailSender(portal).start())
         try:
             yield
         finally:
-            await asyncio.to_thread(runner.stop)
+            for worker in workers:
+                await asyncio.to_thread(worker.stop)
 
     return lifespan
 
 
-def create_app(portal: Portal, *, run_jobs: bool = False) -> FastAPI:
-    """``run_jobs``: carry out server jobs in this process too (``hostui-server`` does; tests
-    start their own runner)."""
+def create_app(portal: Portal, *, run_jobs: bool = False, send_mail: bool = False) -> FastAPI:
+    """``run_jobs``: carry out server jobs in this process too; ``send_mail``: send the mail
+    outbox (``hostui-server`` does both, the mail when SMTP is configured; tests start their
+    own workers)."""
     app = FastAPI(
-        lifespan=_running_jobs(portal) if run_jobs else None,
+        lifespan=_background_workers(portal, run_jobs=run_jobs, send_mail=send_mail)
+        if run_jobs or send_mail
+        else None,
         title="hostui portal API",
         version="1",
         description="The customer portal behind hostui. Log in at /api/v1/auth/login, then send "
@@ -119,6 +130,8 @@ def create_app(portal: Portal, *, run_jobs: bool = False) -> FastAPI:
     app.include_router(routes_servers.router)
     app.include_router(routes_traffic.router)
     app.include_router(routes_jobs.router)
+    app.include_router(routes_tickets.router)
+    app.include_router(routes_staff.router)
     app.include_router(public_pages.router)
     install_openapi(app)
     # The last added runs first: the headers wrap every answer, the 405s included.
