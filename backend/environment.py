@@ -19,6 +19,8 @@ portal reads ``os.environ`` for its own settings. Empty variables count as unset
     HOSTUI_MAIL_FROM   From: of the mail the portal sends, where replies by e-mail go
                        (default: support@nordlicht.example)
     HOSTUI_MAIL_DOMAIN the domain of the Message-IDs the portal makes (default: MAIL_FROM's)
+    HOSTUI_STAFF_TOKEN the bearer secret of hostui-server's staff routes (default: unset,
+                       no staff route answers)
 
 Paths have ``~`` expanded and are made absolute when read, so a relative or ``~`` value means
 the same thing to every process that reads it later, whatever its working directory.
@@ -58,7 +60,7 @@ DATABASE_FILE = "portal.sqlite3"
 SECRET_KEY_FILE = "secret.key"
 TOKENS_DIR = "tokens"
 
-_SECRET_FIELDS = frozenset({"secret_key", "token", "smtp_password"})
+_SECRET_FIELDS = frozenset({"secret_key", "token", "smtp_password", "staff_token"})
 
 
 def variable_name(field: str) -> str:
@@ -97,6 +99,7 @@ class Environment(BaseSettings):
     smtp_password: SecretStr | None = None
     mail_from: str = "support@nordlicht.example"
     mail_domain: str | None = None
+    staff_token: SecretStr | None = None
 
     @field_validator("data_dir", "config")
     @classmethod
@@ -147,7 +150,7 @@ class Environment(BaseSettings):
             raise ValueError("must be a Fernet key: 32 bytes in URL-safe base64 (44 characters)")
         return SecretStr(text)
 
-    @field_validator("token")
+    @field_validator("token", "staff_token")
     @classmethod
     def _token(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None:

@@ -455,8 +455,21 @@ class IdempotencyRecord(SQLModel, table=True):
 
 
 class Ticket(SQLModel, table=True):
+    """A support ticket. ``updated_at`` is its last activity (its newest message's time).
+
+    ``last_message_id`` is the newest message's id, so whether a reader is behind is one
+    comparison with their read state. ``change_seq`` orders the customer's ticket changes
+    (a message, closing, reopening, the customer's own read state): each change takes the
+    customer's next number with the customer row locked, so numbers follow commit order and
+    a poller that saw number N has seen every change up to N (backend/domain/ticket_changes.py).
+    """
+
     __tablename__ = "ticket"
-    __table_args__ = (Index("ix_ticket_customer_status_updated", "customer_id", "status", "updated_at"),)
+    __table_args__ = (
+        Index("ix_ticket_customer_status_updated", "customer_id", "status", "updated_at"),
+        Index("ix_ticket_customer_updated", "customer_id", "updated_at"),
+        Index("ix_ticket_customer_change", "customer_id", "change_seq"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id")
@@ -468,6 +481,8 @@ class Ticket(SQLModel, table=True):
     status: str = Field(default="open", max_length=16)  # open | closed
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_message_id: int | None = Field(default=None)
+    change_seq: int = Field(default=0, sa_type=BigInteger)
 
 
 class TicketMessage(SQLModel, table=True):
@@ -483,7 +498,8 @@ class TicketMessage(SQLModel, table=True):
 
 
 class TicketReadState(SQLModel, table=True):
-    """How far one reader has read a ticket; a ticket is unread when a newer message exists."""
+    """How far one reader has read a ticket: the id of the last message read (ids never tie,
+    timestamps can). A ticket is unread when a message with a greater id exists."""
 
     __tablename__ = "ticket_read_state"
     __table_args__ = (UniqueConstraint("ticket_id", "reader"),)
@@ -491,7 +507,7 @@ class TicketReadState(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id")
     reader: str = Field(max_length=64)  # "customer" or "staff:<name>"
-    last_read_at: datetime = Field(sa_type=UTCDateTime)
+    last_read_message_id: int | None = Field(default=None)  # None: nothing read yet
 
 
 class OutboundMail(SQLModel, table=True):

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from backend.jobs.settings import JobSettings
 from backend.mail.settings import MailSettings
+from backend.environment import environment
+from pydantic import SecretStr
 
 import platformdirs
 
@@ -69,3 +71,5 @@ class Settings:
     # How long IP-KVM credentials issued on request stay valid.
     kvm_session_ttl: timedelta = timedelta(minutes=15)
     mail: MailSettings = field(default_factory=MailSettings)
+    # The bearer secret of the staff routes (HOSTUI_STAFF_TOKEN); None: no staff route answers.
+    staff_token: SecretStr | None = field(default_factory=lambda: environment().staff_token, repr=False)

@@ -302,23 +302,31 @@ def test_tickets_have_threads_and_some_are_unread(seeded):
         demo_id = _customer_id(s, DEMO_LOGIN)
         tickets = s.exec(select(Ticket).where(Ticket.customer_id == demo_id)).all()
         unread = 0
+        lengths = []
         for ticket in tickets:
             messages = s.exec(
-                select(TicketMessage).where(TicketMessage.ticket_id == ticket.id).order_by(TicketMessage.created_at)
+                select(TicketMessage).where(TicketMessage.ticket_id == ticket.id).order_by(TicketMessage.id)
             ).all()
-            assert 1 <= len(messages) <= 6
+            lengths.append(len(messages))
+            assert [m.created_at for m in messages] == sorted(m.created_at for m in messages)
             assert ticket.updated_at == messages[-1].created_at
+            assert ticket.last_message_id == messages[-1].id
             state = s.exec(
                 select(TicketReadState).where(TicketReadState.ticket_id == ticket.id,
                                               TicketReadState.reader == "customer")
             ).one()
-            if any(m.author_kind == "staff" and m.created_at > state.last_read_at for m in messages):
-                unread += 1
+            newer = [m for m in messages if m.id > state.last_read_message_id]
+            assert all(m.author_kind == "staff" for m in newer)
+            unread += bool(newer)
+        number = s.get(InvoiceSequence, "ticket").next_value
     assert len(tickets) >= 10
+    assert sorted(lengths)[-1] == 200 and sorted(lengths)[-2] <= 6  # one long thread
     assert {t.department for t in tickets} == {"technical", "finance"}
     assert {t.importance for t in tickets} == {"normal", "high"}
     assert {t.status for t in tickets} == {"open", "closed"}
+    assert {t.order_id is None for t in tickets} == {True, False}
     assert unread >= 2
+    assert number > max(int(t.number.removeprefix("T-")) for t in tickets)
 
 
 def test_traffic_covers_the_requested_days(portal):

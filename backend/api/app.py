@@ -25,6 +25,7 @@ from backend.api import routes_servers
 from backend.api import routes_traffic
 from backend.api import routes_jobs
 from backend.api import routes_staff, routes_tickets
+from backend.api import routes_staff, routes_tickets
 from backend.api.allowed_methods import AllowedMethodsMiddleware
 from backend.api.errors import error_body, readable_validation_error, register_error_handlers
 from backend.api.openapi import install_openapi
@@ -130,6 +131,8 @@ def create_app(portal: Portal, *, run_jobs: bool = False, send_mail: bool = Fals
     app.include_router(routes_servers.router)
     app.include_router(routes_traffic.router)
     app.include_router(routes_jobs.router)
+    app.include_router(routes_tickets.router)
+    app.include_router(routes_staff.router)
     app.include_router(routes_tickets.router)
     app.include_router(routes_staff.router)
     app.include_router(public_pages.router)

@@ -30,6 +30,14 @@ from backend.contract.orders import (
     TrafficPeriod,
     TrafficReport,
 )
+from backend.contract.tickets import (
+    NewTicket,
+    TicketChanges,
+    TicketDetail,
+    TicketQuery,
+    TicketReply,
+    TicketRow,
+)
 
 
 @runtime_checkable
@@ -117,5 +125,43 @@ class PortalService(Protocol):
         ...
 
     async def get_job(self, job_id: int) -> ServerJob: ...
+
+    # -- tickets
+    async def list_tickets(self, query: TicketQuery) -> Page[TicketRow]:
+        """Newest activity first; paged, filtered and searched by the portal."""
+        ...
+
+    async def get_ticket(self, ticket_id: int) -> TicketDetail:
+        """The ticket and its messages, oldest first. A pure read: ``mark_read`` marks it read."""
+        ...
+
+    async def find_ticket(self, number: str) -> TicketRow:
+        """The ticket with this number as printed (``T-58123``); NotFound otherwise."""
+        ...
+
+    async def mark_read(self, ticket_id: int) -> TicketRow:
+        """Read up to the newest message (what opening a ticket does); read already: unchanged."""
+        ...
+
+    async def mark_unread(self, ticket_id: int) -> TicketRow:
+        """Make the newest message unread again; unread already: unchanged."""
+        ...
+
+    async def create_ticket(self, ticket: NewTicket, idempotency_key: str) -> TicketDetail:
+        """Open a ticket (once per key); InvalidInput("order: ...") for an order not the customer's."""
+        ...
+
+    async def reply_ticket(self, ticket_id: int, reply: TicketReply, idempotency_key: str) -> TicketDetail:
+        """Add the customer's message (once per key); a closed ticket opens again."""
+        ...
+
+    async def close_ticket(self, ticket_id: int) -> TicketRow: ...
+
+    async def reopen_ticket(self, ticket_id: int) -> TicketRow: ...
+
+    async def ticket_changes(self, cursor: str | None) -> TicketChanges:
+        """Tickets changed since ``cursor`` (from the previous answer; None starts), the unread
+        count and the next cursor: one indexed query when nothing changed."""
+        ...
 
     async def aclose(self) -> None: ...

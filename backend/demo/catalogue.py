@@ -413,3 +413,38 @@ TICKETS = (
         ),
     ),
 )
+
+
+# One long thread (200 messages), for opening and scrolling a big ticket without lag: a web
+# server's intermittent 502s worked through over a month, customer and staff taking turns.
+LONG_THREAD_MESSAGES = 200
+LONG_THREAD_SUBJECT = "Intermittent 502 errors behind the load balancer of {hostname}"
+_LONG_THREAD_STEPS = (
+    "the 502s came back at {clock}; the upstream log shows 'upstream prematurely closed connection'",
+    "keepalive_timeout on the balancer is 75 s now, as you suggested; errors at {clock} again",
+    "we see resets on the switch port of {hostname} around {clock}; could you run mtr during the next burst?",
+    "mtr attached from {clock}: no loss on the path, only the last hop shows 0.3 %",
+    "the NIC firmware of {hostname} is older than the fix for dropped TSO frames; please update it",
+    "firmware updated and rebooted at {clock}; watching the error rate",
+    "the error rate is down to 0.02 % since {clock}, but not zero",
+    "our monitoring shows the remaining errors line up with the backup window at {clock}",
+)
+
+
+def long_thread_messages() -> tuple[tuple[str, str, float, str], ...]:
+    """The long thread's messages, made from the steps above in turn (deterministic)."""
+    messages = []
+    for n in range(LONG_THREAD_MESSAGES):
+        kind = AUTHOR_CUSTOMER if n % 2 == 0 else AUTHOR_STAFF
+        name = "" if kind == AUTHOR_CUSTOMER else (_STAFF_LUKAS, _STAFF_AYLIN, _STAFF_JONAS)[n // 2 % 3]
+        clock = f"{(n * 7) % 24:02d}:{(n * 13) % 60:02d} UTC"
+        step = _LONG_THREAD_STEPS[n % len(_LONG_THREAD_STEPS)].format(hostname="{hostname}", clock=clock)
+        body = f"Update {n + 1}: {step}.\n\nDetails as before; the next check follows."
+        messages.append((kind, name, n * 3.5, body))
+    return tuple(messages)
+
+
+LONG_THREAD = TicketSpec(
+    DEMO_LOGIN, "web01", "technical", "normal", "open", LONG_THREAD_SUBJECT, 30, long_thread_messages(),
+)
+

@@ -48,8 +48,10 @@ from backend.demo.catalogue import (
     SEQUENCE_PREFIX,
     TARIFFS,
     TARIFF_BY_CODE,
+    LONG_THREAD,
     TICKETS,
     TariffSpec,
+    TicketSpec,
 )
 from backend.domain.billing import (
     DEFAULT_SEQUENCE,
@@ -61,6 +63,8 @@ from backend.domain.billing import (
     tax_rate_bp_for,
 )
 from backend.domain.periods import add_months
+from backend.domain.ticket_reads import CUSTOMER_READER, staff_reader
+from backend.domain.tickets import TICKET_SEQUENCE
 from backend.models import (
     AuditLog,
     BalanceEntry,
@@ -676,43 +680,61 @@ class _Seeder:
         number = 58_000 + rng.randint(100, 300)
         for opened, spec, order, fields in planned:
             number += rng.randint(3, 60)
-            customer_id = self.customers[spec.customer]
-            customer = DEMO_CUSTOMER if spec.customer == DEMO_LOGIN else OTHER_CUSTOMER
-            times = [opened + timedelta(hours=hours, minutes=rng.randint(0, 25) if hours else 0)
-                     for _, _, hours, _ in spec.messages]
-            times = [min(t, self.now - timedelta(minutes=5)) for t in times]
-            row = Ticket(
-                customer_id=customer_id, number=f"T-{number}", order_id=order.id if order else None,
-                department=spec.department, subject=spec.subject.format_map(fields),
-                importance=spec.importance, status=spec.status, created_at=times[0], updated_at=times[-1],
-            )
-            self.session.add(row)
-            self.session.flush()
-            self.report.add("ticket", 1)
-            messages = [
-                TicketMessage(ticket_id=row.id, author_kind=kind,
-                              author_name=name or customer.name, body=body.format_map(fields), created_at=at)
-                for (kind, name, _, body), at in zip(spec.messages, times, strict=True)
-            ]
-            self.session.add_all(messages)
-            self.report.add("ticket_message", len(messages))
-            if spec.unread:
-                # Read up to the customer's own last message: the staff reply after it is new.
-                read = max(t for t, (kind, *_rest) in zip(times, spec.messages) if kind == AUTHOR_CUSTOMER)
-                read_at = read + timedelta(minutes=1)
-            else:
-                read_at = times[-1] + timedelta(minutes=rng.randint(5, 240))
-                read_at = min(read_at, self.now - timedelta(minutes=1))
-            self.session.add(TicketReadState(ticket_id=row.id, reader="customer", last_read_at=read_at))
+            self._write_ticket(spec, order, fields, opened, number, rng)
+        if DEMO_LOGIN in self.customers:
+            # Its own generator, so the other tickets stay as they were before it existed.
+            long_rng = random.Random(f"{self.size.seed}:long-thread")
+            order = orders.get(LONG_THREAD.order)
+            fields = {"hostname": order.spec.hostname if order else ""}
+            number += long_rng.randint(3, 60)
+            opened = self.now - timedelta(days=LONG_THREAD.days_ago, minutes=long_rng.randint(5, 90))
+            self._write_ticket(LONG_THREAD, order, fields, opened, number, long_rng)
+        sequence = self.session.get(InvoiceSequence, TICKET_SEQUENCE)
+        if sequence is None:
+            sequence = InvoiceSequence(name=TICKET_SEQUENCE, prefix="T-")
+            self.session.add(sequence)
+        sequence.next_value = max(sequence.next_value, number + 1)
+
+    def _write_ticket(self, spec: TicketSpec, order: _Order | None, fields: dict[str, str], opened: datetime,
+                      number: int, rng: random.Random) -> None:
+        customer_id = self.customers[spec.customer]
+        customer = DEMO_CUSTOMER if spec.customer == DEMO_LOGIN else OTHER_CUSTOMER
+        times = [opened + timedelta(hours=hours, minutes=rng.randint(0, 25) if hours else 0)
+                 for _, _, hours, _ in spec.messages]
+        times = [min(t, self.now - timedelta(minutes=5)) for t in times]
+        row = Ticket(
+            customer_id=customer_id, number=f"T-{number}", order_id=order.id if order else None,
+            department=spec.department, subject=spec.subject.format_map(fields),
+            importance=spec.importance, status=spec.status, created_at=times[0], updated_at=times[-1],
+        )
+        self.session.add(row)
+        self.session.flush()
+        self.report.add("ticket", 1)
+        messages = [
+            TicketMessage(ticket_id=row.id, author_kind=kind,
+                          author_name=name or customer.name, body=body.format_map(fields), created_at=at)
+            for (kind, name, _, body), at in zip(spec.messages, times, strict=True)
+        ]
+        self.session.add_all(messages)
+        self.session.flush()
+        self.report.add("ticket_message", len(messages))
+        row.last_message_id = messages[-1].id
+        row.change_seq = row.id  # as migration 0007 numbers existing tickets
+        if spec.unread:
+            # Read up to the customer's own last message: the staff reply after it is new.
+            read = max(m.id for m in messages if m.author_kind == AUTHOR_CUSTOMER)
+        else:
+            read = messages[-1].id
+        self.session.add(TicketReadState(ticket_id=row.id, reader=CUSTOMER_READER, last_read_message_id=read))
+        self.report.add("ticket_read_state", 1)
+        if spec.messages[-1][0] == AUTHOR_STAFF and not spec.unread:
+            # The staff member who answered last has seen everything.
+            self.session.add(TicketReadState(ticket_id=row.id, reader=staff_reader(spec.messages[-1][1]),
+                                             last_read_message_id=messages[-1].id))
             self.report.add("ticket_read_state", 1)
-            if spec.messages[-1][0] == AUTHOR_STAFF and not spec.unread:
-                # The staff member who answered last has seen everything.
-                self.session.add(TicketReadState(ticket_id=row.id, reader=f"staff:{spec.messages[-1][1]}",
-                                                 last_read_at=times[-1]))
-                self.report.add("ticket_read_state", 1)
-            if spec.customer == DEMO_LOGIN:
-                self.audit.append((times[0], customer_id, "tui", "ticket.create", "ticket", row.id,
-                                   {"number": row.number}))
+        if spec.customer == DEMO_LOGIN:
+            self.audit.append((times[0], customer_id, "tui", "ticket.create", "ticket", row.id,
+                               {"number": row.number}))
 
     # account details ---------------------------------------------------------------------------------
 

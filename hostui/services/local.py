@@ -44,8 +44,10 @@ from backend.domain import (
     traffic,
 )
 from backend.domain import server_jobs
+from backend.domain import ticket_changes, tickets
 from backend.portal import Portal
 from backend.contract import PowerAction, ReinstallStarted, ServerJob
+from backend.contract import NewTicket, TicketChanges, TicketDetail, TicketQuery, TicketReply, TicketRow
 
 T = TypeVar("T")
 
@@ -156,6 +158,36 @@ class LocalService:
 
     async def get_job(self, job_id: int) -> ServerJob:
         return await self._run(server_jobs.get_job, self._customer_id, job_id)
+
+    async def list_tickets(self, query: TicketQuery) -> Page[TicketRow]:
+        return await self._run(tickets.list_tickets, self._customer_id, query)
+
+    async def get_ticket(self, ticket_id: int) -> TicketDetail:
+        return await self._run(tickets.get_ticket, self._customer_id, ticket_id)
+
+    async def find_ticket(self, number: str) -> TicketRow:
+        return await self._run(tickets.find_ticket, self._customer_id, number)
+
+    async def mark_read(self, ticket_id: int) -> TicketRow:
+        return await self._run(tickets.mark_read, self._customer_id, ticket_id)
+
+    async def mark_unread(self, ticket_id: int) -> TicketRow:
+        return await self._run(tickets.mark_unread, self._customer_id, ticket_id)
+
+    async def create_ticket(self, ticket: NewTicket, idempotency_key: str) -> TicketDetail:
+        return await self._run(tickets.create_ticket, self._customer_id, ticket, idempotency_key, ACTOR)
+
+    async def reply_ticket(self, ticket_id: int, reply: TicketReply, idempotency_key: str) -> TicketDetail:
+        return await self._run(tickets.reply_ticket, self._customer_id, ticket_id, reply, idempotency_key, ACTOR)
+
+    async def close_ticket(self, ticket_id: int) -> TicketRow:
+        return await self._run(tickets.close_ticket, self._customer_id, ticket_id, ACTOR)
+
+    async def reopen_ticket(self, ticket_id: int) -> TicketRow:
+        return await self._run(tickets.reopen_ticket, self._customer_id, ticket_id, ACTOR)
+
+    async def ticket_changes(self, cursor: str | None) -> TicketChanges:
+        return await self._run(ticket_changes.ticket_changes, self._customer_id, cursor)
 
     # -- the job runner: with no hostui-server, this process carries out the server jobs
 

@@ -51,6 +51,7 @@ from backend.contract import (
 )
 
 from backend.contract import PowerAction, ReinstallStarted, ServerJob
+from backend.contract import NewTicket, TicketChanges, TicketDetail, TicketQuery, TicketReply, TicketRow
 
 __all__ = ["RemoteService", "login", "DEFAULT_TIMEOUT", "USER_AGENT"]
 
@@ -61,6 +62,7 @@ API = "/api/v1"
 _PAYMENT_METHODS = TypeAdapter(list[PaymentMethod])
 _INVOICE_PAGE = Page[InvoiceRow]
 _ORDER_PAGE = Page[OrderRow]
+_TICKET_PAGE = Page[TicketRow]
 _OS_IMAGES = TypeAdapter(list[OsImageOption])
 # What may travel in an HTTP header at all; the server judges everything else about the key.
 _HEADER_SAFE = re.compile(r"^[\x21-\x7e]*$")
@@ -172,6 +174,15 @@ def _order_query_params(query: OrderQuery) -> dict[str, str | int]:
     params: dict[str, str | int] = {"filter": query.filter.value, "page": query.page, "page_size": query.page_size}
     if query.search is not None:
         params["search"] = query.search
+    return params
+
+
+def _ticket_query_params(query: TicketQuery) -> dict[str, str | int]:
+    params: dict[str, str | int] = {"filter": query.filter.value, "page": query.page, "page_size": query.page_size}
+    if query.search is not None:
+        params["search"] = query.search
+    if query.order_id is not None:
+        params["order_id"] = query.order_id
     return params
 
 
@@ -382,6 +393,49 @@ class RemoteService:
 
     async def get_job(self, job_id: int) -> ServerJob:
         return await self._model(ServerJob, "GET", f"{API}/jobs/{int(job_id)}")
+
+    @staticmethod
+    def _ticket_path(ticket_id: int, suffix: str = "") -> str:
+        return f"{API}/tickets/{int(ticket_id)}{suffix}"
+
+    async def list_tickets(self, query: TicketQuery) -> Page[TicketRow]:
+        return await self._model(_TICKET_PAGE, "GET", f"{API}/tickets", params=_ticket_query_params(query))
+
+    async def get_ticket(self, ticket_id: int) -> TicketDetail:
+        return await self._model(TicketDetail, "GET", self._ticket_path(ticket_id))
+
+    async def find_ticket(self, number: str) -> TicketRow:
+        if not number:
+            raise NotFound(f"ticket {number} not found")
+        return await self._model(TicketRow, "GET", f"{API}/tickets/by-number/{quote(number, safe='')}")
+
+    async def mark_read(self, ticket_id: int) -> TicketRow:
+        return await self._model(TicketRow, "PUT", self._ticket_path(ticket_id, "/read"))
+
+    async def mark_unread(self, ticket_id: int) -> TicketRow:
+        return await self._model(TicketRow, "DELETE", self._ticket_path(ticket_id, "/read"))
+
+    async def create_ticket(self, ticket: NewTicket, idempotency_key: str) -> TicketDetail:
+        return await self._model(
+            TicketDetail, "POST", f"{API}/tickets", json=ticket.model_dump(mode="json"),
+            headers=_idempotency_header(idempotency_key),
+        )
+
+    async def reply_ticket(self, ticket_id: int, reply: TicketReply, idempotency_key: str) -> TicketDetail:
+        return await self._model(
+            TicketDetail, "POST", self._ticket_path(ticket_id, "/replies"), json=reply.model_dump(mode="json"),
+            headers=_idempotency_header(idempotency_key),
+        )
+
+    async def close_ticket(self, ticket_id: int) -> TicketRow:
+        return await self._model(TicketRow, "POST", self._ticket_path(ticket_id, "/close"))
+
+    async def reopen_ticket(self, ticket_id: int) -> TicketRow:
+        return await self._model(TicketRow, "POST", self._ticket_path(ticket_id, "/reopen"))
+
+    async def ticket_changes(self, cursor: str | None) -> TicketChanges:
+        params = {} if cursor is None else {"cursor": cursor}
+        return await self._model(TicketChanges, "GET", f"{API}/ticket-changes", params=params)
 
     async def logout(self) -> None:
         """Revoke the token on the server. Already logged out (or expired) counts as done."""
