@@ -78,13 +78,14 @@ class ScriptedHandler:
 class SmtpServer:
     """aiosmtpd on 127.0.0.1 at a fixed port, so it can be stopped and started again there."""
 
-    def __init__(self) -> None:
+    def __init__(self, **smtp_options: object) -> None:
         self.handler = ScriptedHandler()
         self.port = free_port()
+        self._options = smtp_options
         self._controller: Controller | None = None
 
     def start(self) -> None:
-        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **self._options)
         self._controller.start()
 
     def stop(self) -> None:

@@ -287,3 +287,46 @@ def portal_on_postgres(tmp_path, _seeded_templates, server_url, smtp):  # noqa: 
         use_mail_settings(pg_portal, mail_settings(smtp.port))
         mark_demo_mail_sent(pg_portal)
         yield pg_portal
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_the_sender_logs_in_with_the_configured_user_and_password(portal, demo):
+    from aiosmtpd.smtp import AuthResult
+    from pydantic import SecretStr
+
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):  # noqa: ANN001, ANN202
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"s3cret-pass", handled=False)
+
+    guarded = SmtpServer(authenticator=authenticator, auth_required=True, auth_require_tls=False,
+                         auth_exclude_mechanism=["LOGIN"])  # one mechanism: one try per login
+    guarded.start()
+    try:
+        new_ticket(portal, demo)
+        wrong = mail_settings(guarded.port, smtp_user="portal", smtp_password=SecretStr("wrong"))
+        right = mail_settings(guarded.port, smtp_user="portal", smtp_password=SecretStr("s3cret-pass"))
+        clock = TurnedClock()
+        assert MailSender(portal, settings=wrong, clock=clock).drain().retrying == 1
+        [row] = outbox(portal, state="queued")
+        assert "refused our login" in row.last_error and "wrong" not in row.last_error
+        clock.turn(timedelta(hours=1))
+        assert MailSender(portal, settings=right, clock=clock).drain().sent == 1
+        guarded.handler.wait_accepted(1)
+        assert logins == [(b"portal", b"wrong"), (b"portal", b"s3cret-pass")]
+    finally:
+        guarded.stop()
+
+
+def test_hostui_server_sends_mail_while_it_serves(portal, smtp, demo):
+    from fastapi.testclient import TestClient
+
+    from backend.api.app import create_app
+
+    ticket = new_ticket(portal, demo)
+    [row] = outbox(portal, ticket_id=ticket.id)
+    with TestClient(create_app(portal, send_mail=True)):
+        [delivered] = smtp.handler.wait_accepted(1)
+    assert delivered["Message-ID"] == row.message_id
+    assert outbox(portal, id=row.id)[0].state == "sent"

@@ -56,6 +56,8 @@ _QUOTE_HEADER = re.compile(
 )
 _SIGNATURE = re.compile(r"^-- ?$", re.MULTILINE)
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+# The most direct references looked up; a reply names the message it answers near the end.
+REFERENCES_LOOKED_UP = 100
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def _referenced_ids(message: EmailMessage) -> list[str]:
     from the newest back)."""
     found = _MESSAGE_ID.findall(_header(message, "In-Reply-To"))
     found += reversed(_MESSAGE_ID.findall(_header(message, "References")))
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(found))[:REFERENCES_LOOKED_UP]
 
 
 def find_ticket(session: Session, message: EmailMessage) -> Ticket | None:
