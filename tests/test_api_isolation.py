@@ -33,6 +33,7 @@ from backend.models import (
     ServiceOrder,
 )
 from backend.models import ServerJob
+from backend.models import OutboundMail, Ticket, TicketMessage, TicketReadState
 
 API = "/api/v1"
 PUBLIC_API_ROUTES = {("POST", f"{API}/auth/login")}
@@ -67,6 +68,12 @@ def demo_invoice_ids(portal, customer_id: int, make_invoice) -> list[int]:  # no
 def demo_order_ids(portal, customer_id: int, make_invoice) -> list[int]:  # noqa: ANN001, ARG001
     with read_session(portal.engine) as session:
         return sorted(session.exec(select(ServiceOrder.id).where(ServiceOrder.customer_id == customer_id)))
+
+
+def demo_invoice_numbers(portal, customer_id: int, make_invoice) -> list[str]:  # noqa: ANN001
+    ids = demo_invoice_ids(portal, customer_id, make_invoice)
+    with read_session(portal.engine) as session:
+        return sorted(session.exec(select(Invoice.number).where(Invoice.id.in_(ids))))
 
 
 def demo_server_ids(portal, customer_id: int, make_invoice) -> list[int]:  # noqa: ANN001, ARG001
@@ -105,12 +112,35 @@ def demo_job_ids(portal, customer_id: int, make_invoice) -> list[int]:  # noqa: 
         ))
 
 
+def demo_ticket_ids(portal, customer_id: int, make_invoice) -> list[int]:  # noqa: ANN001, ARG001
+    """Every ticket of the demo customer: open and closed, read and unread."""
+    with read_session(portal.engine) as session:
+        return sorted(session.exec(select(Ticket.id).where(Ticket.customer_id == customer_id)))
+
+
+def demo_ticket_numbers(portal, customer_id: int, make_invoice) -> list[str]:  # noqa: ANN001, ARG001
+    with read_session(portal.engine) as session:
+        return sorted(session.exec(select(Ticket.number).where(Ticket.customer_id == customer_id)))
+
+
+def owned_ticket(portal, customer_id: int) -> dict[str, object]:  # noqa: ANN001
+    """An open ticket of the customer, for routes the owner may use."""
+    with read_session(portal.engine) as session:
+        ticket = session.exec(
+            select(Ticket).where(Ticket.customer_id == customer_id, Ticket.status == "open").order_by(Ticket.id)
+        ).first()
+    return {"ticket_id": ticket.id, "ticket_number": ticket.number}
+
+
 # Where to find the demo customer's ids for each kind of path parameter, and what a stranger is
 # told about one. A route with a new kind of id needs an entry here; a route whose path names
 # several things takes them together (a tuple of names), and a stranger hears about the first.
 ID_SOURCES = {
     "invoice_id": demo_invoice_ids,
     "order_id": demo_order_ids,
+    "ticket_id": demo_ticket_ids,
+    "ticket_number": demo_ticket_numbers,
+    "invoice_number": demo_invoice_numbers,
     "server_id": demo_server_ids,
     "job_id": demo_job_ids,
     "order_number": demo_order_numbers,
@@ -119,6 +149,9 @@ ID_SOURCES = {
 NOT_FOUND_DETAIL = {
     "invoice_id": "invoice {} not found",
     "order_id": "order {} not found",
+    "ticket_id": "ticket {} not found",
+    "ticket_number": "ticket {} not found",
+    "invoice_number": "invoice {} not found",
     "server_id": "server {} not found",
     "job_id": "job {} not found",
     "order_number": "order {} not found",
@@ -154,6 +187,9 @@ def request_for(method: str, path: str) -> dict:
         kwargs["json"] = {"os_image": "debian-12", "hostname_confirmation": "web01.hoffmann-systemhaus.example"}
     if method == "POST" and path.endswith(("/power", "/reinstall")):
         kwargs["headers"] = {"Idempotency-Key": uuid.uuid4().hex}
+    if method == "POST" and path.endswith("/replies"):
+        kwargs["json"] = {"message": "Any news?"}
+        kwargs["headers"] = {"Idempotency-Key": uuid.uuid4().hex}
     return kwargs
 
 
@@ -175,6 +211,15 @@ def snapshot(portal, customer_id: int) -> dict:  # noqa: ANN001
         ]
         state["reverse_dns"] = session.exec(select(ServerIp.address, ServerIp.reverse_dns).order_by(ServerIp.id)).all()
         state["server_jobs"] = session.exec(select(ServerJob.id, ServerJob.state).order_by(ServerJob.id)).all()
+        state["tickets"] = session.exec(
+            select(Ticket.id, Ticket.status, Ticket.last_message_id, Ticket.change_seq).order_by(Ticket.id)
+        ).all()
+        state["ticket_reads"] = session.exec(
+            select(TicketReadState.ticket_id, TicketReadState.reader, TicketReadState.last_read_message_id)
+            .order_by(TicketReadState.id)
+        ).all()
+        for model in (TicketMessage, OutboundMail):
+            state[model.__name__] = session.exec(select(func.count()).select_from(model)).one()
     return state
 
 
@@ -212,12 +257,15 @@ def test_other_customers_ids_are_not_found_and_change_nothing(
 def test_the_owner_gets_past_the_ownership_check(portal, live_server, demo_token, demo_customer_id, make_invoice):
     """The 404s above are about ownership: the same requests by the owner are not 404."""
     invoice_id = make_invoice(demo_customer_id, "10.00")
+    invoice_number = invoices.get_invoice(portal, demo_customer_id, invoice_id).number
     server_id, address = demo_server_addresses(portal, demo_customer_id, make_invoice)[0]
     with read_session(portal.engine) as session:
         order = session.exec(select(ServiceOrder).join(Server, Server.order_id == ServiceOrder.id)
                              .where(Server.id == server_id)).one()
-    owned = {"invoice_id": invoice_id, "server_id": server_id, "address": address, "order_id": order.id,
-             "order_number": order.number, "job_id": demo_job_ids(portal, demo_customer_id, make_invoice)[0]}
+    owned = {"invoice_id": invoice_id, "invoice_number": invoice_number, "server_id": server_id,
+             "address": address, "order_id": order.id, "order_number": order.number,
+             "job_id": demo_job_ids(portal, demo_customer_id, make_invoice)[0],
+             **owned_ticket(portal, demo_customer_id)}
     routes = [(m, p) for m, p in api_routes(portal) if PARAM.search(p)]
     with httpx.Client(base_url=live_server, headers={"Authorization": f"Bearer {demo_token}"}) as client:
         for method, path in routes:

@@ -43,20 +43,22 @@ class PayBody(BaseModel):
 def _invoice_query(
     status_: Annotated[InvoiceFilter, Query(alias="status")] = InvoiceFilter.UNPAID,
     order_id: OptionalRowIdQuery = None,
+    search: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     page: PageQuery = 1,
     page_size: PageSizeQuery = 50,
 ) -> InvoiceQuery:
     # Declared parameter by parameter (not as a query model) so each shows in the OpenAPI
     # schema and an unknown parameter is ignored rather than refused.
-    return InvoiceQuery(status=status_, order_id=order_id, page=page, page_size=page_size)
+    return InvoiceQuery(status=status_, order_id=order_id, search=search, page=page, page_size=page_size)
 
 
 def _export_query(
     status_: Annotated[InvoiceFilter, Query(alias="status")] = InvoiceFilter.UNPAID,
     order_id: OptionalRowIdQuery = None,
+    search: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
 ) -> InvoiceQuery:
     # The export holds every matching invoice, so it takes (and documents) no paging.
-    return InvoiceQuery(status=status_, order_id=order_id)
+    return InvoiceQuery(status=status_, order_id=order_id, search=search)
 
 
 QueryDep = Annotated[InvoiceQuery, Depends(_invoice_query)]
@@ -92,6 +94,12 @@ def list_invoices(portal: PortalDep, customer_id: CustomerDep, query: QueryDep) 
 @router.get("/invoices/export.csv", response_class=Response, responses=_file("text/csv"))
 def export_invoices_csv(portal: PortalDep, customer_id: CustomerDep, query: ExportQueryDep) -> Response:
     return document_response(invoices.export_invoices_csv(portal, customer_id, query))
+
+
+# Before the /invoices/{invoice_id}/… routes, so a number such as "quote" is never taken for one.
+@router.get("/invoices/by-number/{invoice_number}", response_model=InvoiceRow)
+def find_invoice(invoice_number: str, portal: PortalDep, customer_id: CustomerDep) -> InvoiceRow:
+    return invoices.find_invoice(portal, customer_id, invoice_number)
 
 
 @router.get("/invoices/{invoice_id}", response_model=InvoiceDetail)

@@ -106,6 +106,8 @@ class Page(_Model, Generic[T]):
 class InvoiceQuery(_Model):
     status: InvoiceFilter = InvoiceFilter.UNPAID
     order_id: int | None = None
+    search: str | None = Field(default=None, min_length=1, max_length=64)
+    """Part of the invoice number or of its order's number, case-insensitive ("193", "web01")."""
     page: int = Field(default=1, ge=1)
     page_size: int = Field(default=50, ge=1, le=500)
 

@@ -53,6 +53,10 @@ class PortalService(Protocol):
 
     async def get_invoice(self, invoice_id: int) -> InvoiceDetail: ...
 
+    async def find_invoice(self, number: str) -> InvoiceRow:
+        """The invoice with this number as printed on it (``NH-000193``); NotFound otherwise."""
+        ...
+
     async def payment_methods(self) -> list[PaymentMethod]: ...
 
     async def pay_invoice(

@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from backend.contract import (
@@ -59,6 +59,14 @@ def _matching(customer_id: int, query: InvoiceQuery) -> list:
     ]
     if query.order_id is not None:
         conditions.append(Invoice.order_id == query.order_id)
+    if query.search:
+        pattern = "%" + query.search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        orders_matching = select(ServiceOrder.id).where(
+            ServiceOrder.customer_id == customer_id, func.lower(ServiceOrder.number).like(pattern, escape="\\")
+        )
+        conditions.append(
+            or_(func.lower(Invoice.number).like(pattern, escape="\\"), Invoice.order_id.in_(orders_matching))
+        )
     return conditions
 
 
@@ -263,3 +271,20 @@ def invoice_by_pay_link(portal: Portal, token: str) -> InvoiceDetail:
     with read_session(portal.engine) as session:
         return invoice_detail_in(session, invoice_for_token(session, token, now), now)
 
+
+def find_invoice(portal: Portal, customer_id: int, number: str) -> InvoiceRow:
+    """The customer's invoice with this number, as printed on it (``NH-000193``).
+
+    Numbers are unique across customers, but another customer's number is simply not found,
+    exactly like a number that does not exist.
+    """
+    with read_session(portal.engine) as session:
+        found = session.exec(
+            select(Invoice, ServiceOrder, PaymentMethod.code)
+            .join(ServiceOrder, Invoice.order_id == ServiceOrder.id, isouter=True)
+            .join(PaymentMethod, Invoice.payment_method_id == PaymentMethod.id, isouter=True)
+            .where(Invoice.customer_id == customer_id, Invoice.number == number)
+        ).first()
+        if found is None:
+            raise NotFound(f"invoice {number} not found")
+        return _rows(session, [found], portal.now())[0]

@@ -78,6 +78,9 @@ class LocalService:
     async def get_invoice(self, invoice_id: int) -> InvoiceDetail:
         return await self._run(invoices.get_invoice, self._customer_id, invoice_id)
 
+    async def find_invoice(self, number: str) -> InvoiceRow:
+        return await self._run(invoices.find_invoice, self._customer_id, number)
+
     async def payment_methods(self) -> list[PaymentMethod]:
         return await self._run(payments.offered_methods)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import socket
 import ssl
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -167,6 +168,8 @@ def _query_params(query: InvoiceQuery) -> dict[str, str | int]:
     }
     if query.order_id is not None:
         params["order_id"] = query.order_id
+    if query.search is not None:
+        params["search"] = query.search
     return params
 
 
@@ -222,10 +225,21 @@ async def login(base_url: str, login: str, password: str, *, timeout: float = DE
 class RemoteService:
     """PortalService over HTTP, for one logged-in customer (``token``)."""
 
-    def __init__(self, base_url: str, token: str | None, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        token_source: Callable[[], Awaitable[str | None]] | None = None,
+    ) -> None:
+        """``token_source``: where the stored token can be read again. When the server says
+        the token is no good, a newer one (``hostui login`` in another shell) is picked up
+        and the request is sent once more, so a running TUI needs no restart."""
         self._base_url = _normalize(base_url)
         self._timeout = timeout
         self._token = token
+        self._token_source = token_source
         self._client = _client(self._base_url, timeout, token)
 
     @classmethod
@@ -247,9 +261,31 @@ class RemoteService:
     # -- plumbing
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        if not self._token:
+        if not self._token and not await self._pick_up_new_token():
             raise AuthenticationFailed("not logged in: log in to this server first")
+        sent_with = self._token
+        try:
+            return await _send(self._client, self._base_url, self._timeout, method, path, **kwargs)
+        except AuthenticationFailed:
+            # Sending again is safe: a 401 means the server did nothing with the request.
+            # Concurrent requests may pick up the new token meanwhile (even while this one
+            # reads the store): whoever did, the token to use is then no longer the one sent.
+            if self._token == sent_with:
+                await self._pick_up_new_token()
+            if self._token == sent_with:
+                raise
         return await _send(self._client, self._base_url, self._timeout, method, path, **kwargs)
+
+    async def _pick_up_new_token(self) -> bool:
+        """Read the stored token again; True if it is a different one (now in use)."""
+        if self._token_source is None:
+            return False
+        token = await self._token_source()
+        if not token or token == self._token:
+            return False
+        self._token = token
+        self._client.headers["Authorization"] = f"Bearer {token}"
+        return True
 
     async def _model(self, model: type[BaseModel], method: str, path: str, **kwargs: Any) -> Any:
         response = await self._request(method, path, **kwargs)
@@ -283,6 +319,13 @@ class RemoteService:
 
     async def get_invoice(self, invoice_id: int) -> InvoiceDetail:
         return await self._model(InvoiceDetail, "GET", self._invoice_path(invoice_id))
+
+    async def find_invoice(self, number: str) -> InvoiceRow:
+        if not number:
+            # An empty path segment is no route at all; the domain's answer, without asking.
+            raise NotFound(f"invoice {number} not found")
+        # Quoted whole, so no '/', '?' or '#' in what was typed can reach another route.
+        return await self._model(InvoiceRow, "GET", f"{API}/invoices/by-number/{quote(number, safe='')}")
 
     async def payment_methods(self) -> list[PaymentMethod]:
         response = await self._request("GET", f"{API}/payment-methods")
