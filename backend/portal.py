@@ -31,6 +31,8 @@ class Portal:
 
     @cached_property
     def secrets(self) -> SecretBox:
+        if self.settings.secret_key is not None:
+            return SecretBox(self.settings.secret_key.get_secret_value().encode())
         return SecretBox.from_key_file(self.settings.secret_key_file)
 
     def now(self) -> datetime:

@@ -61,9 +61,6 @@ class SecretBox:
     @classmethod
     def from_key_file(cls, path: Path) -> SecretBox:
         """Load the key, creating it with owner-only permissions the first time."""
-        env_key = os.environ.get("HOSTUI_SECRET_KEY")
-        if env_key:
-            return cls(env_key.encode())
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -1,28 +1,21 @@
-"""Where the portal keeps its data and what it calls itself, from arguments or environment."""
+"""What the portal calls itself and how long things last; where it keeps its data comes from
+``backend.environment`` unless the caller says otherwise."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from backend.jobs.settings import JobSettings
-from backend.mail.settings import MailSettings
-from backend.environment import environment
 from pydantic import SecretStr
 
-import platformdirs
+from backend.environment import environment
+from backend.jobs.settings import JobSettings
+from backend.mail.settings import MailSettings
 
-APP_NAME = "hostui"
-
-
-def default_data_dir() -> Path:
-    return Path(os.environ.get("HOSTUI_DATA_DIR") or platformdirs.user_data_dir(APP_NAME))
-
-
-def default_database_url() -> str:
-    return f"sqlite:///{default_data_dir() / 'portal.sqlite3'}"
+# Where hostui-server listens by default, so a pay link made by a local profile works once
+# the server serves that same database.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8080"
 
 
 @dataclass(frozen=True)
@@ -55,13 +48,13 @@ class LoginThrottle:
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = field(default_factory=default_database_url)
+    database_url: str = field(default_factory=lambda: environment().database_url)
     # Encrypts server passwords at rest; created (mode 0600) beside the data on first use.
-    secret_key_file: Path = field(default_factory=lambda: default_data_dir() / "secret.key")
+    secret_key_file: Path = field(default_factory=lambda: environment().secret_key_file)
+    # The key itself, given instead of the file (HOSTUI_SECRET_KEY).
+    secret_key: SecretStr | None = field(default_factory=lambda: environment().secret_key, repr=False)
     # Base of links handed to people outside the TUI: pay links and the card checkout.
-    public_url: str = field(
-        default_factory=lambda: os.environ.get("HOSTUI_PUBLIC_URL", "http://127.0.0.1:8080")
-    )
+    public_url: str = field(default_factory=lambda: environment().public_url or DEFAULT_PUBLIC_URL)
     provider: Provider = field(default_factory=Provider)
     pay_link_ttl: timedelta = timedelta(days=14)
     api_token_ttl: timedelta = timedelta(days=30)

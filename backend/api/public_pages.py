@@ -31,7 +31,7 @@ from backend.contract import (
 )
 from backend.domain import invoices, payments
 from backend.domain.card_gateway import gateway_for
-from backend.money import format_money
+from backend.formatting import format_date, format_money
 from backend.portal import Portal
 
 __all__ = ["router"]
@@ -147,8 +147,8 @@ def _invoice_facts(detail: InvoiceDetail) -> str:
     return _facts(
         [
             ("Invoice", f"<code>{_e(detail.number)}</code>"),
-            ("Issued", _e(detail.issued_at.date().isoformat())),
-            ("Due", _e(detail.due_at.date().isoformat())),
+            ("Issued", _e(format_date(detail.issued_at))),
+            ("Due", _e(format_date(detail.due_at))),
             ("Status", f'<span class="status {_e(status)}">{_e(status)}</span>'),
             ("Total", _e(format_money(detail.total, detail.currency))),
             ("Currency", _e(detail.currency)),
