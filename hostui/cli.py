@@ -4,10 +4,14 @@
     hostui login URL [--profile NAME] [--user LOGIN]   log in to a hostui-server, keep the token
     hostui logout [--profile NAME]                     revoke and forget the token
     hostui profiles                                    list the profiles in the config
+    hostui invoices list …  /  hostui invoice show|pay|pdf|quote|link|delete NUMBER …
+                                                       the Invoices section (hostui.commands)
 
-Errors (bad config, server down, wrong password) are one line on stderr and exit status 2;
-never a traceback. Imports are lazy: the TUI, httpx and the local database code load only for
-the command and profile that need them.
+Errors are one line on stderr, never a traceback. login, logout, profiles and the TUI exit
+with status 2 on any error; the section commands use the exit codes of
+``hostui.commands._common`` (1 refused by the portal, 2 usage or config, 3 cannot connect or
+not logged in, 4 cancelled). Imports are lazy: the TUI, httpx and the local database code
+load only for the command and profile that need them.
 """
 
 from __future__ import annotations
@@ -15,12 +19,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import urlsplit
 
+from backend.environment import EnvironmentVariableError, environment
 from hostui import __version__
 from hostui.config import (
     Config,
@@ -43,8 +50,19 @@ class CliError(Exception):
     """A failure to report as one line on stderr (exit status 2)."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (argparse prints the whole usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    from hostui.commands import invoices
+    from hostui.commands import orders, traffic
+    from hostui.commands import power
+
+    parser = _Parser(
         prog="hostui",
         description="Your hosting provider's customer portal, in the terminal.",
         epilog="Config: %s (HOSTUI_CONFIG overrides). Tokens: the system keyring, or "
@@ -65,10 +83,20 @@ def _parser() -> argparse.ArgumentParser:
                         help="the remote profile (default: default_profile)")
 
     commands.add_parser("profiles", help="list the profiles")
+    commands.add_parser("keys", help="list the keys and the binding ids [keymap] in the config can remap")
+    invoices.register(commands)
+    orders.register(commands)
+    traffic.register(commands)
+    power.register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        environment()  # a bad HOSTUI_* variable is reported here, once, before anything runs
+    except EnvironmentVariableError as error:
+        _fail(str(error))
+        return EXIT_ERROR
     args = _parser().parse_args(argv)
     try:
         if args.command == "login":
@@ -77,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _logout(args)
         if args.command == "profiles":
             return _profiles(args)
+        if args.command == "keys":
+            return _keys()
+        if hasattr(args, "run"):
+            return _section_command(args)
         return _run(args)
     except UnknownProfile as error:
         _fail(str(error))
@@ -90,6 +122,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_ERROR
 
 
+def _section_command(args: argparse.Namespace) -> int:
+    """Run a section command (``args.run``); its failures become one line and an exit code."""
+    from hostui.commands._common import EXIT_BROKEN_PIPE, EXIT_BUG, CommandError, one_line
+
+    try:
+        return args.run(args)
+    except CommandError as error:
+        _fail(str(error))
+        return error.exit_code
+    except (ConfigError, KeyboardInterrupt):
+        raise
+    except BrokenPipeError:
+        # The reader went away (| head): stop quietly, and keep Python from complaining
+        # about the unflushed stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except Exception as error:  # noqa: BLE001 - a bug, but still one line, never a traceback
+        _fail(f"unexpected error ({type(error).__name__}): {one_line(error)}")
+        return EXIT_BUG
+
+
 def _fail(message: str) -> None:
     print(f"hostui: {message}", file=sys.stderr)
 
@@ -97,15 +151,51 @@ def _fail(message: str) -> None:
 # --- the TUI ---------------------------------------------------------------------------------
 
 
+def _terminal_problem() -> str | None:
+    """Why this terminal cannot show the full-screen interface, or None if it can."""
+    term = os.environ.get("TERM", "")
+    if term in ("dumb", "unknown"):
+        return (
+            f"this terminal (TERM={term}) cannot draw hostui's full-screen interface. "
+            "Run it in a terminal such as xterm or tmux, or use the commands: hostui invoices list, "
+            "hostui invoice show NUMBER (see hostui --help)"
+        )
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        return "hostui's full-screen interface needs a terminal; for scripts use the commands (see hostui --help)"
+    return None
+
+
 def _run(args: argparse.Namespace) -> int:
     path = config_path()
     config = load_config(path)
     name, profile = config.profile(args.profile, path)
+    problem = _terminal_problem()
+    if problem is not None:
+        raise CliError(problem)
     from hostui.app import HostUIApp
     from hostui.connect import connector_for
 
-    app = HostUIApp(connector=connector_for(name, profile, config_file=path))
+    app = HostUIApp(connector=connector_for(name, profile, config_file=path), keymap=config.keymap)
     app.run()
+    return 0
+
+
+def _keys() -> int:
+    """Every binding id with its keys (the user's keymap applied) and what it does."""
+    path = config_path()
+    config = load_config(path, create=False)
+    from hostui.app import HostUIApp
+
+    bindings = HostUIApp.key_bindings()
+    width = max(len(binding_id) for binding_id in bindings)
+    for binding_id, info in bindings.items():
+        keys = config.keymap.get(binding_id, ",".join(info.keys))
+        print(f"{binding_id:<{width}}  {keys:<22}  {info.description}")
+    unknown = sorted(set(config.keymap) - set(bindings))
+    if unknown:
+        _fail(f"[keymap] in {path} names bindings that do not exist: {', '.join(unknown)}")
+        return EXIT_ERROR
+    print(f"\nRemap in {path}, e.g.:\n  [keymap]\n  \"invoice.pay\" = \"P\"")
     return 0
 
 
@@ -152,6 +242,7 @@ def _login(args: argparse.Namespace) -> int:
     password = _password(f"Password for {user} at {url}: ")
 
     from backend.contract import ServiceError
+    from backend.formatting import format_datetime
     from hostui.services.remote import login
 
     try:
@@ -174,7 +265,7 @@ def _login(args: argparse.Namespace) -> int:
         store.delete(name, existing.login)
     config = config.with_profile(name, RemoteProfile(url=url, login=result.login))
     save_config(config, path)
-    print(f"Logged in to {url} as {result.login} until {result.expires_at:%Y-%m-%d %H:%M} UTC.")
+    print(f"Logged in to {url} as {result.login} until {format_datetime(result.expires_at)}.")
     print(f"Profile {name!r} saved in {path}. Start it with:  hostui --profile {name}")
     return 0
 

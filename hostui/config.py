@@ -1,7 +1,7 @@
 """hostui's configuration file: named profiles saying where the portal is.
 
 The file is TOML, at ``platformdirs.user_config_dir("hostui")/config.toml`` or wherever
-``HOSTUI_CONFIG`` points::
+``HOSTUI_CONFIG`` points (``backend.environment`` reads the variable)::
 
     default_profile = "local"
 
@@ -16,11 +16,16 @@ The file is TOML, at ``platformdirs.user_config_dir("hostui")/config.toml`` or w
     url = "https://portal.example.com"
     login = "jana"
 
+    [keymap]                    # optional: binding id = "keys" (the ? help lists the keys)
+    "invoice.pay" = "P"
+    "list.next_filter" = "f,tab"
+
 Tokens and passwords never go in this file (see ``hostui.credentials``). A file that does not
 parse, or that describes a profile hostui cannot use, raises ``ConfigError`` whose message
 names the file and the line; such a file is never overwritten.
 
-Imports only the standard library, pydantic and platformdirs: cheap enough for every start.
+Imports only the standard library, pydantic and ``backend.environment`` (pydantic-settings,
+platformdirs): cheap enough for every start.
 """
 
 from __future__ import annotations
@@ -32,8 +37,9 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from backend.environment import APP_NAME, environment, variable_name
 
 __all__ = [
     "APP_NAME",
@@ -54,9 +60,8 @@ __all__ = [
     "valid_profile_name",
 ]
 
-APP_NAME = "hostui"
-CONFIG_ENV = "HOSTUI_CONFIG"
-DATA_DIR_ENV = "HOSTUI_DATA_DIR"
+CONFIG_ENV = variable_name("config")
+DATA_DIR_ENV = variable_name("data_dir")
 
 _PROFILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
 _SECRET_KEYS = ("token", "password", "api_token", "secret")
@@ -72,23 +77,17 @@ class UnknownProfile(ConfigError):
 
 def config_path() -> Path:
     """Where the config file is: ``$HOSTUI_CONFIG`` or the platform's config directory."""
-    override = os.environ.get(CONFIG_ENV)
-    if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+    return environment().config
 
 
 def data_dir() -> Path:
     """The data directory (database, secret key, token files): ``$HOSTUI_DATA_DIR`` or the
-    platform's data directory. Same rule as ``backend.settings.default_data_dir``."""
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir(APP_NAME))
+    platform's data directory."""
+    return environment().data_dir
 
 
 def default_database_url() -> str:
-    return f"sqlite:///{data_dir() / 'portal.sqlite3'}"
+    return environment().database_url
 
 
 def valid_profile_name(name: str) -> bool:
@@ -136,9 +135,17 @@ class RemoteProfile(_Model):
 Profile = Annotated[LocalProfile | RemoteProfile, Field(discriminator="kind")]
 
 
+# A binding id: "<kind>.<action>" (invoice.pay, list.search, section.orders, app.help).
+BINDING_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+# Textual key names, comma-separated: "p", "P", "ctrl+p", "f,tab", "question_mark".
+KEYS = re.compile(r"^\s*[A-Za-z0-9_+]+(\s*,\s*[A-Za-z0-9_+]+)*\s*$")
+
+
 class Config(_Model):
     default_profile: str = "local"
     profiles: dict[str, Profile] = Field(default_factory=dict)
+    keymap: dict[str, str] = Field(default_factory=dict)
+    """Binding id -> keys, applied over the default keys (Textual's keymap)."""
 
     def profile(self, name: str | None, path: Path | None = None) -> tuple[str, LocalProfile | RemoteProfile]:
         """The profile called ``name`` (None: the default one); ConfigError if there is none."""
@@ -151,11 +158,11 @@ class Config(_Model):
             raise UnknownProfile(f"no profile named {name!r}{where} (profiles: {known})") from None
 
     def with_profile(self, name: str, profile: LocalProfile | RemoteProfile) -> Config:
-        return Config(default_profile=self.default_profile, profiles={**self.profiles, name: profile})
+        return self.model_copy(update={"profiles": {**self.profiles, name: profile}})
 
     def without_profile(self, name: str) -> Config:
         profiles = {key: value for key, value in self.profiles.items() if key != name}
-        return Config(default_profile=self.default_profile, profiles=profiles)
+        return self.model_copy(update={"profiles": profiles})
 
 
 def default_config() -> Config:
@@ -252,11 +259,12 @@ def parse_config(text: str, path: Path) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {message}") from None
 
     for key in raw:
-        if key not in ("default_profile", "profiles"):
+        if key not in ("default_profile", "profiles", "keymap"):
             raise ConfigError(
                 f"{_at(path, _top_key_line(text, key))}: unknown setting {key!r} "
-                "(expected default_profile and [profiles.NAME] tables)"
+                "(expected default_profile, [profiles.NAME] tables and [keymap])"
             )
+    keymap = _parse_keymap(raw.get("keymap", {}), text, path)
     default = raw.get("default_profile", "local")
     if not isinstance(default, str) or not default:
         raise ConfigError(f"{_at(path, _top_key_line(text, 'default_profile'))}: default_profile must be a profile name")
@@ -304,7 +312,25 @@ def parse_config(text: str, path: Path) -> Config:
             line_of_key = _key_line(text, name, key) if key in body else line
             raise ConfigError(f"{_at(path, line_of_key)}: profile {name!r}: {message}{hint}") from None
 
-    return Config(default_profile=default, profiles=profiles)
+    return Config(default_profile=default, profiles=profiles, keymap=keymap)
+
+
+def _parse_keymap(raw: object, text: str, path: Path) -> dict[str, str]:
+    where = _at(path, _top_key_line(text, "keymap"))
+    if not isinstance(raw, dict):
+        raise ConfigError(f'{where}: keymap must be a table: [keymap] with lines like "invoice.pay" = "P"')
+    for binding_id, keys in raw.items():
+        if not BINDING_ID.fullmatch(binding_id):
+            raise ConfigError(
+                f"{where}: keymap: {binding_id!r} is not a binding id (like \"invoice.pay\"; "
+                "the ? help of each screen lists them)"
+            )
+        if not isinstance(keys, str) or not KEYS.fullmatch(keys):
+            raise ConfigError(
+                f"{where}: keymap: {binding_id!r} = {keys!r}: give key names separated by commas, "
+                'like "P" or "ctrl+p,f5"'
+            )
+    return {binding_id: keys.replace(" ", "") for binding_id, keys in raw.items()}
 
 
 def load_config(path: Path | None = None, *, create: bool = True) -> Config:
@@ -341,12 +367,13 @@ _HEADER = """\
 def render_config(config: Config) -> str:
     import tomli_w
 
-    body = tomli_w.dumps(
-        {
-            "default_profile": config.default_profile,
-            "profiles": {name: profile.model_dump() for name, profile in config.profiles.items()},
-        }
-    )
+    document: dict[str, object] = {
+        "default_profile": config.default_profile,
+        "profiles": {name: profile.model_dump() for name, profile in config.profiles.items()},
+    }
+    if config.keymap:
+        document["keymap"] = dict(config.keymap)
+    body = tomli_w.dumps(document)
     return _HEADER + "\n" + body
 
 

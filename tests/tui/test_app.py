@@ -22,8 +22,13 @@ from hostui.widgets.section_header import SectionHeader
 from tui_helpers import count, fixed_clock, key_bar_text, notifications, screen_text, settle, wait_for
 
 
-def _tabs_line() -> str:
-    return "  ".join(f"{section.key} {section.title}" for section in SECTIONS)
+def _tabs_line(app) -> str:  # noqa: ANN001
+    """The sections as the header shows them; Tickets carries the unread count when there is one."""
+    labels = []
+    for section in SECTIONS:
+        news = app.section_news(section.mode)
+        labels.append(f"{section.key} {section.title}" + (f" ({news})" if news else ""))
+    return "  ".join(labels)
 
 
 async def test_shell_shows_where_who_and_the_balance(make_app, demo_service) -> None:
@@ -34,7 +39,7 @@ async def test_shell_shows_where_who_and_the_balance(make_app, demo_service) -> 
         assert isinstance(app.screen, InvoicesScreen)
         assert isinstance(app.account, AccountSummary)
         top = screen_text(app).splitlines()[0]
-        assert _tabs_line() in top
+        assert _tabs_line(app) in top
         assert "in-process" in top
         assert account.login in top
         assert (account.company or account.name) in top
@@ -62,7 +67,7 @@ async def test_keys_1_to_4_switch_sections(make_app, demo_service) -> None:
             if isinstance(app.screen, PlaceholderScreen):
                 assert "This section is not built yet." in text
             # The header is on every section.
-            assert _tabs_line() in text.splitlines()[0]
+            assert _tabs_line(app) in text.splitlines()[0]
             assert "Balance " in text.splitlines()[0]
         await pilot.press("1")
         await settle(pilot)
@@ -258,7 +263,7 @@ async def test_a_new_login_is_picked_up_by_the_next_reload(tmp_path, live_server
         await settle(pilot)
         assert screen.page is not None and screen.page.total == shown
         assert screen.selected() is not None
-        assert "Could not load" not in screen_text(app)
+        assert "Could not load" not in screen_text(app), screen_text(app)
         assert app.service.token == new_token
         assert len(notifications(app, "error")) == 1  # nothing new went wrong
         assert app.is_running
@@ -330,7 +335,7 @@ async def test_local_first_start_shows_preparing_state(tmp_path, monkeypatch) ->
         text = screen_text(app)
         assert "Preparing the demo database" in text
         assert "Retry" not in key_bar_text(app)  # nothing to retry while it is still working
-        assert _tabs_line() not in text  # no sections before there is a service
+        assert _tabs_line(app) not in text  # no sections before there is a service
         release.set()
         await settle(pilot, lambda: isinstance(app.screen, InvoicesScreen), timeout=60)
         expected = await count(app.service, InvoiceFilter.UNPAID)
