@@ -8,3 +8,4 @@ from backend.contract.models import *  # noqa: F403
 from backend.contract.service import PortalService  # noqa: F401
 from backend.contract.orders import *  # noqa: F403
 from backend.contract.tickets import *  # noqa: F403
+from backend.contract.account_settings import *  # noqa: F403

@@ -1,0 +1,184 @@
+"""The contract of the Settings section: renewal, currency, language, mailboxes, security,
+login history and profile changes.
+
+Reading the settings is one call (``AccountSettings``); each change is its own request model,
+validated here with reasons fit to show next to the field, so the TUI's forms and the portal
+refuse the same input with the same words.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import Field, field_validator
+
+from backend.contract.models import _Model
+
+__all__ = [
+    "MailboxCategory",
+    "LoginOutcome",
+    "ProfileField",
+    "CurrencyOption",
+    "LanguageOption",
+    "Mailbox",
+    "MailboxRequest",
+    "OrderRenewal",
+    "ProfileData",
+    "AccountSettings",
+    "AutoRenewRequest",
+    "CodeWordRequest",
+    "IpRangesRequest",
+    "LoginRecord",
+    "LoginQuery",
+    "ProfileChangeRequest",
+    "IP_RANGES_MAX",
+]
+
+IP_RANGES_MAX = 50
+
+
+class MailboxCategory(StrEnum):
+    """What an alternative mailbox receives instead of the registration address."""
+
+    INVOICES = "invoices"
+    """Invoices, orders and renewals."""
+    TECHNICAL = "technical"
+    """Copies of technical tickets."""
+    FINANCE = "finance"
+    """Copies of finance tickets."""
+    MAILINGS = "mailings"
+    """General mailings."""
+
+
+class LoginOutcome(StrEnum):
+    SUCCESS = "success"
+    WRONG_PASSWORD = "wrong_password"
+    UNKNOWN_USER = "unknown_user"
+    THROTTLED = "throttled"
+    REFUSED_IP = "refused_ip"
+    """Refused by the allowed IP ranges."""
+
+
+class ProfileField(StrEnum):
+    """What only a ticket changes (the spec: not in Settings)."""
+
+    EMAIL = "email"
+    PHONE = "phone"
+    COUNTRY = "country"
+    PROFILE_TYPE = "profile_type"
+    ADDRESS = "address"
+
+
+class CurrencyOption(_Model):
+    code: str
+    name: str
+    rate: Decimal
+    """Units of this currency for one EUR, as the portal converts new invoices."""
+
+
+class LanguageOption(_Model):
+    code: str
+    name: str
+
+
+class Mailbox(_Model):
+    id: int
+    address: str
+    categories: list[MailboxCategory]
+
+
+class MailboxRequest(_Model):
+    address: str = Field(max_length=254)
+    categories: list[MailboxCategory] = Field(min_length=1)
+
+    @field_validator("categories")
+    @classmethod
+    def _distinct(cls, value: list[MailboxCategory]) -> list[MailboxCategory]:
+        return sorted(set(value), key=list(MailboxCategory).index)
+
+
+class OrderRenewal(_Model):
+    order_id: int
+    order_number: str
+    label: str
+    """The tariff and hostname, to recognise the order."""
+    auto_renew: bool | None
+    """None: as the account's setting."""
+    effective: bool
+    period_end: datetime
+
+
+class ProfileData(_Model):
+    name: str
+    company: str | None
+    email: str
+    phone: str | None
+    country: str
+    profile_type: str
+    address: str
+    vat_id: str | None
+
+
+class AccountSettings(_Model):
+    auto_renew: bool
+    orders: list[OrderRenewal]
+    currency: str
+    currencies: list[CurrencyOption]
+    language: str
+    languages: list[LanguageOption]
+    mailboxes: list[Mailbox]
+    code_word_set: bool
+    allowed_ip_ranges: list[str]
+    """Normalised networks ("203.0.113.0/24"); empty: every address may log in."""
+    client_address: str
+    """The address this request came from, as the portal sees it (for the IP ranges)."""
+    profile: ProfileData
+
+
+class AutoRenewRequest(_Model):
+    enabled: bool | None
+    """None (orders only): follow the account's setting again."""
+    order_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    """None: the account's setting."""
+
+
+class CodeWordRequest(_Model):
+    current_password: str = Field(min_length=1, max_length=1024)
+    code_word: str = Field(max_length=128)
+    """Empty removes the code word."""
+
+
+class IpRangesRequest(_Model):
+    ranges: list[str] = Field(max_length=IP_RANGES_MAX)
+    """Addresses or CIDR ranges, IPv4 or IPv6; empty allows every address."""
+    confirm_lockout: bool = False
+    """Save even though the list leaves out the address in use now."""
+    code_word: str | None = Field(default=None, max_length=128)
+
+
+class LoginQuery(_Model):
+    page: int = Field(default=1, ge=1, le=1_000_000)
+    page_size: int = Field(default=50, ge=1, le=500)
+
+
+class LoginRecord(_Model):
+    at: datetime
+    address: str
+    outcome: LoginOutcome
+    client: str
+
+
+class ProfileChangeRequest(_Model):
+    field: ProfileField
+    new_value: str = Field(max_length=2000)
+    note: str = Field(default="", max_length=4000)
+
+    @field_validator("new_value")
+    @classmethod
+    def _value(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("write what it should be")
+        return value
