@@ -36,7 +36,7 @@ from hostui.frame.section import SECTIONS, SectionScreen
 from hostui.frame.start import StartScreen
 from hostui.screens.invoices import InvoicesScreen
 from hostui.screens.orders import OrdersScreen
-from hostui.screens.placeholder import SettingsScreen
+from hostui.screens.settings import SettingsScreen
 from hostui.screens.tickets import TicketsScreen, TicketWatcher
 
 __all__ = ["HostUIApp", "StartScreen"]

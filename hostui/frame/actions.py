@@ -117,7 +117,7 @@ class ActionTable(Generic[RowT]):
 
     def state(self, row: RowT, action_id: str) -> ActionState:
         """The domain's verdict for ``row``; actions it does not decide are always possible."""
-        for state in row.actions:
+        for state in getattr(row, "actions", ()):  # a plain record (a login) has none
             if state.id == action_id:
                 return state
         return ActionState(id=action_id, enabled=True)

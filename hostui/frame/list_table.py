@@ -32,6 +32,14 @@ class ListTable(DataTable):
             super().__init__()
             self.step = step
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "select_cursor":
+            # Enter runs the screen's open action: dimmed when the portal refuses it for the row.
+            allowed = getattr(self.screen, "open_allowed", None)
+            if allowed is not None:
+                return allowed()
+        return super().check_action(action, parameters)
+
     def action_first_row(self) -> None:
         if self.row_count:
             self.move_cursor(row=0, animate=False)

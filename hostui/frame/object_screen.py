@@ -88,11 +88,20 @@ class ObjectScreen(_ScreenMixin):
     def on_key(self, event: events.Key) -> None:
         """A press on a dimmed object key says why it does nothing (a bell alone is a riddle)."""
         active = self.active_bindings.get(event.key)
-        if active is None or active.enabled or not active.binding.action.startswith(f"{OBJECT_ACTION}("):
+        if active is None or active.enabled:
+            return
+        action_id = self.key_action(active.binding.action)
+        if action_id is None:
             return
         event.stop()
         row = self.selected()
         if row is None:
             self.app.bell()
             return
-        self.run_object_action(active.binding.action[len(OBJECT_ACTION) + 2 : -2], row)
+        self.run_object_action(action_id, row)
+
+    def key_action(self, action: str) -> str | None:
+        """The id of the table action a binding's ``action`` runs; None if it runs none."""
+        if action.startswith(f"{OBJECT_ACTION}("):
+            return action[len(OBJECT_ACTION) + 2 : -2]
+        return None

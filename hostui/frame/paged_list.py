@@ -565,7 +565,17 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
     @on(DataTable.RowSelected, "#rows")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.action_object(self.OPEN_ACTION)
+        if self.OPEN_ACTION:
+            self.action_object(self.OPEN_ACTION)
+
+    def open_allowed(self) -> bool | None:
+        """For the table's Enter ("Open"): dimmed, like the key of ``OPEN_ACTION``, when the
+        portal refuses that action for the highlighted row (an order without a server)."""
+        return self.object_action_enabled((self.OPEN_ACTION,))
+
+    def key_action(self, action: str) -> str | None:
+        # A press on the dimmed Enter says why, as on any dimmed object key.
+        return self.OPEN_ACTION if action == "select_cursor" else super().key_action(action)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == OBJECT_ACTION:

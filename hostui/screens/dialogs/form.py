@@ -44,12 +44,22 @@ class FormDialog(DialogScreen[ResultT | None], Generic[ResultT]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "submit", "OK", priority=True),
         Binding("escape", "close", "Cancel"),
     ]
 
     TITLE_TEXT: ClassVar[str] = ""
     BUSY_TEXT: ClassVar[str] = "Working…"
+    SUBMIT_KEY: ClassVar[str] = "enter"
+    """ctrl+s where the form has a multi-line field, whose enter is a new line."""
+    SUBMIT_TITLE: ClassVar[str] = "OK"
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        # Each form's own submit key, bound before Textual merges the class's BINDINGS.
+        cls.BINDINGS = [
+            Binding(cls.SUBMIT_KEY, "submit", cls.SUBMIT_TITLE, priority=True),
+            *cls.__dict__.get("BINDINGS", []),
+        ]
+        super().__init_subclass__(**kwargs)
 
     def compose_form(self) -> Iterable[Widget]:
         raise NotImplementedError

@@ -73,6 +73,9 @@ class NewTicketScreen(DialogScreen[TicketDetail | None]):
         margin-top: 1;
         text-style: bold;
     }
+    NewTicketScreen Input, NewTicketScreen Select {
+        background: $boost;
+    }
     NewTicketScreen .field-error {
         height: auto;
         color: $text-error;
@@ -82,7 +85,7 @@ class NewTicketScreen(DialogScreen[TicketDetail | None]):
         display: block;
     }
     NewTicketScreen TextArea {
-        height: 10;
+        height: 8;
     }
     NewTicketScreen Select {
         width: 40;
@@ -108,22 +111,25 @@ class NewTicketScreen(DialogScreen[TicketDetail | None]):
                     [("Technical", Department.TECHNICAL.value), ("Finance", Department.FINANCE.value)],
                     value=Department.TECHNICAL.value,
                     allow_blank=False,
+                    compact=True,
                     id="department",
                 )
                 yield Static("", id="department-error", classes="field-error")
                 yield Label("Subject")
-                yield Input(placeholder="What is it about, in one line", max_length=SUBJECT_MAX * 2, id="subject")
+                yield Input(placeholder="What is it about, in one line", max_length=SUBJECT_MAX * 2, compact=True,
+                            id="subject")
                 yield Static("", id="subject-error", classes="field-error")
                 yield Label("Importance")
                 yield Select(
                     [("Normal", Importance.NORMAL.value), ("High", Importance.HIGH.value)],
                     value=Importance.NORMAL.value,
                     allow_blank=False,
+                    compact=True,
                     id="importance",
                 )
                 yield Static("", id="importance-error", classes="field-error")
                 yield Label("Order (optional for finance)")
-                yield Select([], prompt="Loading your orders…", id="order_id")
+                yield Select([], prompt="Loading your orders…", compact=True, id="order_id")
                 yield Static("", id="order_id-error", classes="field-error")
                 yield Label("Message")
                 yield TextArea("", id="message", soft_wrap=True, tab_behavior="focus")
@@ -161,7 +167,7 @@ class NewTicketScreen(DialogScreen[TicketDetail | None]):
             "department": self.query_one("#department", Select).value,
             "subject": self.query_one("#subject", Input).value,
             "importance": self.query_one("#importance", Select).value,
-            "order_id": None if order is Select.BLANK else order,
+            "order_id": None if order is Select.NULL else order,
             "message": self.query_one("#message", TextArea).text,
         }
 
