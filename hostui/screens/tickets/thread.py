@@ -42,7 +42,7 @@ def render_thread(ticket: TicketDetail) -> Group:
             parts.append(Rule(style="dim"))
         who = Text()
         if message.author == AuthorKind.STAFF:
-            who.append(f"{message.author_name} (support, {message.department.value})", style="bold")
+            who.append(f"{message.author_name} ({message.department.value} support)", style="bold")
         else:
             who.append(f"{message.author_name} (you)", style="bold")
         who.append(f"  {day_time(message.created_at)}", style="dim")
