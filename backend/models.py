@@ -193,6 +193,8 @@ class ServiceOrder(SQLModel, table=True):
     # provider) | cancelled
     status: str = Field(default="new", max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The customer's choice for this order; None follows the account's ``Customer.auto_renew``.
+    auto_renew: bool | None = Field(default=None, nullable=True)
 
 
 class OrderItem(SQLModel, table=True):
@@ -355,11 +357,24 @@ class InvoiceSequence(SQLModel, table=True):
     next_value: int = Field(default=1, sa_type=BigInteger)
 
 
+# One open invoice per order and billing period: renew_order's rule, kept by the database
+# too, so two renewal runs racing each other cannot both bill a period.
+_UNPAID_PERIOD = text("status = 'unpaid' AND order_id IS NOT NULL AND period_start IS NOT NULL")
+
+
 class Invoice(SQLModel, table=True):
     __tablename__ = "invoice"
     __table_args__ = (
         Index("ix_invoice_customer_status_issued", "customer_id", "status", "issued_at"),
         Index("ix_invoice_customer_issued", "customer_id", "issued_at"),
+        Index(
+            "ux_invoice_one_unpaid_per_period",
+            "order_id",
+            "period_start",
+            unique=True,
+            sqlite_where=_UNPAID_PERIOD,
+            postgresql_where=_UNPAID_PERIOD,
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -431,9 +446,29 @@ class BalanceEntry(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
     amount_minor: int = Field(sa_type=BigInteger)  # + credit, - debit
+    # The entry's currency: the account's when it was written. A currency change books the
+    # old balance out and the converted one in, so the entries of the account's currency add
+    # up to the balance and those of any other currency to zero.
+    currency: str = Field(default="EUR", max_length=3)
     reason: str = Field(max_length=200)
     payment_id: int | None = Field(default=None, foreign_key="payment.id")
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CurrencyRate(SQLModel, table=True):
+    """What one EUR is worth in a currency the portal bills in, and as of when.
+
+    The rate is a decimal kept as text, exact on both databases (SQLite has no exact
+    decimal type). New invoices convert their order's prices at the rate in force when they
+    are issued (backend/domain/currencies.py); an invoice once issued never changes.
+    """
+
+    __tablename__ = "currency_rate"
+
+    code: str = Field(primary_key=True, max_length=3)
+    name: str = Field(max_length=64)
+    rate: str = Field(max_length=32)
+    as_of: datetime = Field(sa_type=UTCDateTime)
 
 
 class IdempotencyRecord(SQLModel, table=True):

@@ -3,6 +3,11 @@
 The one rounding rule of hostui: amounts are quantized to the currency's minor unit with
 ROUND_HALF_UP (commercial rounding, as German invoices expect). Tax is computed once on the
 invoice's net total, never per line, so the printed lines always add up to the total.
+
+Converting between currencies (``convert_minor``) goes through the rates against the EUR at
+full precision and rounds once, at the end, the same way: once per invoice line's unit price
+(the line's amount is then quantity times that price, so lines still add up), once for a
+balance moved into another currency.
 """
 
 from __future__ import annotations
@@ -59,6 +64,15 @@ def to_minor(amount: Decimal | int | str, currency: str) -> int:
 def from_minor(minor: int, currency: str) -> Decimal:
     """Integer minor units -> quantized Decimal."""
     return quantize(Decimal(minor).scaleb(-exponent(currency)), currency)
+
+
+def convert_minor(minor: int, from_currency: str, to_currency: str, from_rate: Decimal, to_rate: Decimal) -> int:
+    """``minor`` units of ``from_currency`` in minor units of ``to_currency``, where each rate
+    is the units of that currency one EUR buys; rounded once, half-up."""
+    if from_rate <= 0 or to_rate <= 0:
+        raise CurrencyError("an exchange rate must be positive")
+    amount = Decimal(minor).scaleb(-exponent(from_currency)) * Decimal(to_rate) / Decimal(from_rate)
+    return to_minor(amount, to_currency)
 
 
 def tax_minor(net_minor: int, rate_percent: Decimal) -> int:

@@ -13,6 +13,11 @@ it sends the mail outbox the same way. The mail commands (backend/mail/commands.
     hostui-server send-mail --once [--database URL]
     hostui-server mail-status [--database URL]
     hostui-server mail-in [--database URL] < message
+
+Staff answer and close tickets with (backend/staff_commands.py):
+
+    hostui-server staff-reply TICKET -m TEXT [--as NAME] [--database URL]
+    hostui-server staff-close TICKET [--as NAME] [--database URL]
 """
 
 from __future__ import annotations
@@ -170,8 +175,10 @@ def serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         send_mail = portal.settings.mail.smtp_configured
+        # proxy_headers off: the app reads X-Forwarded-For itself, from HOSTUI_TRUSTED_PROXIES
+        # only (backend/api/client_address.py); uvicorn's default would trust 127.0.0.1.
         uvicorn.run(create_app(portal, run_jobs=True, send_mail=send_mail), host=args.host, port=args.port,
-                    log_level="info")
+                    log_level="info", proxy_headers=False)
     finally:
         portal.dispose()
     return 0
@@ -211,6 +218,7 @@ def book_transfer(args: argparse.Namespace) -> int:
 
 
 _MAIL_COMMANDS = {"send-mail": "send_mail", "mail-status": "mail_status", "mail-in": "receive_mail"}
+_STAFF_COMMANDS = {"staff-reply": "staff_reply", "staff-close": "staff_close"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
             from backend.mail import commands
 
             return getattr(commands, _MAIL_COMMANDS[argv[0]])(argv[1:], _open, _add_database)
+        if argv and argv[0] in _STAFF_COMMANDS:
+            from backend import staff_commands
+
+            return getattr(staff_commands, _STAFF_COMMANDS[argv[0]])(argv[1:], _open, _add_database)
         if argv and argv[0] == "serve":
             argv = argv[1:]
         return serve(_serve_parser().parse_args(argv))

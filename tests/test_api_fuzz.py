@@ -15,12 +15,16 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.conftest import DEMO_LOGIN, DEMO_PASSWORD
 
 # Per operation and phase: about 20 s per database on 2 cores.
 EXAMPLES_PER_OPERATION = 25
 LOGOUT = ("POST", "/api/v1/auth/logout")
+# Whether an order is the customer's own is nothing a schema can say: a new ticket on an order
+# the fuzzer made up is refused 422 "order: ...", which is not valid data rejected.
+NEW_TICKET = ("POST", "/api/v1/tickets")
 
 
 def _token(base_url: str) -> str:
@@ -68,4 +72,11 @@ def test_every_operation_answers_as_documented(case, live_server, demo_token_for
     if not _leaves_out_authorization(case):
         case.headers = {**{k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"},
                         "Authorization": f"Bearer {token}"}
-    case.call_and_validate()
+    if (case.method.upper(), case.path) != NEW_TICKET:
+        case.call_and_validate()
+        return
+    response = case.call()
+    if response.status_code == 422 and response.json().get("detail", "").startswith("order: "):
+        case.validate_response(response, excluded_checks=[positive_data_acceptance])
+    else:
+        case.validate_response(response)

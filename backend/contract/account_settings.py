@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from pydantic import Field, field_validator
 
-from backend.contract.models import _Model
+from backend.contract.models import ActionState, _Model
 
 __all__ = [
     "MailboxCategory",
@@ -76,6 +76,8 @@ class CurrencyOption(_Model):
     name: str
     rate: Decimal
     """Units of this currency for one EUR, as the portal converts new invoices."""
+    as_of: datetime | None = None
+    """When the rate was set."""
 
 
 class LanguageOption(_Model):
@@ -108,6 +110,8 @@ class OrderRenewal(_Model):
     """None: as the account's setting."""
     effective: bool
     period_end: datetime
+    actions: list[ActionState] = []
+    """``auto_renew``: whether the order's setting can be changed now, or why not."""
 
 
 class ProfileData(_Model):

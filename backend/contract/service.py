@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from backend.contract.account_settings import AccountSettings, AutoRenewRequest
 from backend.contract.models import (
     AccountSummary,
     Document,
@@ -166,6 +167,25 @@ class PortalService(Protocol):
     async def ticket_changes(self, cursor: str | None) -> TicketChanges:
         """Tickets changed since ``cursor`` (from the previous answer; None starts), the unread
         count and the next cursor: one indexed query when nothing changed."""
+        ...
+
+    # -- settings
+    async def get_settings(self) -> AccountSettings:
+        """Everything the Settings section shows, in one read."""
+        ...
+
+    async def set_auto_renew(self, request: AutoRenewRequest) -> AccountSettings:
+        """Turn automatic renewal on or off for the account, or for one order (``enabled`` None:
+        the order follows the account again); the settings as they are afterwards."""
+        ...
+
+    async def set_currency(self, code: str) -> AccountSettings:
+        """Bill the account in this currency from now on; the balance is converted at the
+        current rate, issued invoices keep theirs. InvalidInput for a currency not offered."""
+        ...
+
+    async def set_language(self, code: str) -> AccountSettings:
+        """The language of the account ("en" or "de"): the portal's e-mails and PDFs use it."""
         ...
 
     async def aclose(self) -> None: ...

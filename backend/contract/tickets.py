@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from backend.contract.models import ActionState, _Model
 
@@ -115,29 +115,50 @@ class TicketDetail(TicketRow):
 
 
 def _text(value: str, what: str, limit: int) -> str:
+    # The length as sent, before trimming: what the schema's maxLength promises (below).
+    if len(value) > limit:
+        raise ValueError(f"the {what} is {len(value):,} characters long; at most {limit:,}")
     value = value.strip()
     if not value:
         raise ValueError(f"write the {what}")
-    if len(value) > limit:
-        raise ValueError(f"the {what} is {len(value):,} characters long; at most {limit:,}")
     return value
 
 
+def _described(limit: int, *, one_line: bool = False) -> dict:
+    """What ``_text`` accepts, said in the JSON schema (for API clients and the fuzzer) but not
+    enforced by pydantic's own constraints, whose messages would replace the reasons above."""
+    schema: dict = {"maxLength": limit, "pattern": r"\S"}
+    if one_line:
+        schema["not"] = {"pattern": r"[\r\n]"}
+    return schema
+
+
 class NewTicket(_Model):
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        # The order rule of the validator below, for the schema.
+        json_schema_extra={
+            "anyOf": [
+                {"properties": {"department": {"const": Department.FINANCE.value}}},
+                {"required": ["order_id"], "properties": {"order_id": {"type": "integer"}}},
+            ]
+        },
+    )
+
     department: Department
-    subject: str
+    subject: str = Field(json_schema_extra=_described(SUBJECT_MAX, one_line=True))
     importance: Importance = Importance.NORMAL
     order_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     """One of the customer's orders; required for technical questions."""
-    message: str
+    message: str = Field(json_schema_extra=_described(MESSAGE_MAX))
 
     @field_validator("subject")
     @classmethod
     def _subject(cls, value: str) -> str:
-        value = _text(value, "subject", SUBJECT_MAX)
         if "\n" in value or "\r" in value:
             raise ValueError("the subject is one line")
-        return value
+        return _text(value, "subject", SUBJECT_MAX)
 
     @field_validator("message")
     @classmethod
@@ -152,7 +173,7 @@ class NewTicket(_Model):
 
 
 class TicketReply(_Model):
-    message: str
+    message: str = Field(json_schema_extra=_described(MESSAGE_MAX))
 
     @field_validator("message")
     @classmethod

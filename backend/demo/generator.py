@@ -622,9 +622,11 @@ class _Seeder:
                     top_up = -(-(amount - running) // 50_000) * 50_000
                     at = max(last_at, invoice.paid_at - timedelta(days=rng.randint(1, 4)))
                     entries.append({"customer_id": customer_id, "amount_minor": top_up, "payment_id": None,
+                                    "currency": spec.currency,
                                     "reason": f"Top-up by {spec.top_up_by}", "at": at})
                     running += top_up
                 entries.append({"customer_id": customer_id, "amount_minor": -amount, "payment_id": payment_id,
+                                "currency": spec.currency,
                                 "reason": f"Payment of invoice {invoice.number}", "at": invoice.paid_at})
                 running -= amount
                 last_at = invoice.paid_at
@@ -637,6 +639,7 @@ class _Seeder:
                 else:
                     reason = "Payout of balance to bank account"
                 entries.append({"customer_id": customer_id, "amount_minor": difference, "payment_id": None,
+                                "currency": spec.currency,
                                 "reason": reason, "at": at})
                 running += difference
             self.session.get(Customer, customer_id).balance_minor = running

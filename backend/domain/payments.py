@@ -140,7 +140,7 @@ def _pay_locked(
         customer.balance_minor -= invoice.total_minor
         session.add(
             BalanceEntry(
-                customer_id=customer.id, amount_minor=-invoice.total_minor,
+                customer_id=customer.id, amount_minor=-invoice.total_minor, currency=customer.currency,
                 reason=f"Payment of invoice {invoice.number}", payment_id=payment.id, at=now,
             )
         )

@@ -48,6 +48,8 @@ from backend.domain import ticket_changes, tickets
 from backend.portal import Portal
 from backend.contract import PowerAction, ReinstallStarted, ServerJob
 from backend.contract import NewTicket, TicketChanges, TicketDetail, TicketQuery, TicketReply, TicketRow
+from backend.contract import AccountSettings, AutoRenewRequest
+from backend.domain import account_settings
 
 T = TypeVar("T")
 
@@ -191,6 +193,18 @@ class LocalService:
 
     async def ticket_changes(self, cursor: str | None) -> TicketChanges:
         return await self._run(ticket_changes.ticket_changes, self._customer_id, cursor)
+
+    async def get_settings(self) -> AccountSettings:
+        return await self._run(account_settings.get_settings, self._customer_id, CLIENT_ADDRESS)
+
+    async def set_auto_renew(self, request: AutoRenewRequest) -> AccountSettings:
+        return await self._run(account_settings.set_auto_renew, self._customer_id, request, ACTOR, CLIENT_ADDRESS)
+
+    async def set_currency(self, code: str) -> AccountSettings:
+        return await self._run(account_settings.set_currency, self._customer_id, code, ACTOR, CLIENT_ADDRESS)
+
+    async def set_language(self, code: str) -> AccountSettings:
+        return await self._run(account_settings.set_language, self._customer_id, code, ACTOR, CLIENT_ADDRESS)
 
     # -- the job runner: with no hostui-server, this process carries out the server jobs
 

@@ -53,6 +53,7 @@ from backend.contract import (
 
 from backend.contract import PowerAction, ReinstallStarted, ServerJob
 from backend.contract import NewTicket, TicketChanges, TicketDetail, TicketQuery, TicketReply, TicketRow
+from backend.contract import AccountSettings, AutoRenewRequest
 
 __all__ = ["RemoteService", "login", "DEFAULT_TIMEOUT", "USER_AGENT"]
 
@@ -479,6 +480,21 @@ class RemoteService:
     async def ticket_changes(self, cursor: str | None) -> TicketChanges:
         params = {} if cursor is None else {"cursor": cursor}
         return await self._model(TicketChanges, "GET", f"{API}/ticket-changes", params=params)
+
+    async def get_settings(self) -> AccountSettings:
+        return await self._model(AccountSettings, "GET", f"{API}/settings")
+
+    async def set_auto_renew(self, request: AutoRenewRequest) -> AccountSettings:
+        return await self._model(
+            AccountSettings, "PUT", f"{API}/settings/auto-renew", json=request.model_dump(mode="json")
+        )
+
+    async def set_currency(self, code: str) -> AccountSettings:
+        # Sent as typed: the portal judges the code, so both services refuse it alike.
+        return await self._model(AccountSettings, "PUT", f"{API}/settings/currency", json={"code": code})
+
+    async def set_language(self, code: str) -> AccountSettings:
+        return await self._model(AccountSettings, "PUT", f"{API}/settings/language", json={"code": code})
 
     async def logout(self) -> None:
         """Revoke the token on the server. Already logged out (or expired) counts as done."""
