@@ -21,6 +21,9 @@ portal reads ``os.environ`` for its own settings. Empty variables count as unset
     HOSTUI_MAIL_DOMAIN the domain of the Message-IDs the portal makes (default: MAIL_FROM's)
     HOSTUI_STAFF_TOKEN the bearer secret of hostui-server's staff routes (default: unset,
                        no staff route answers)
+    HOSTUI_TRUSTED_PROXIES  the reverse proxies in front of hostui-server, as addresses or
+                       CIDR ranges separated by commas: only from these is X-Forwarded-For
+                       believed (default: none, the client address is the socket's)
 
 Paths have ``~`` expanded and are made absolute when read, so a relative or ``~`` value means
 the same thing to every process that reads it later, whatever its working directory.
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 from pathlib import Path
 
 import platformdirs
@@ -100,6 +104,7 @@ class Environment(BaseSettings):
     mail_from: str = "support@nordlicht.example"
     mail_domain: str | None = None
     staff_token: SecretStr | None = None
+    trusted_proxies: str | None = None
 
     @field_validator("data_dir", "config")
     @classmethod
@@ -135,6 +140,23 @@ class Environment(BaseSettings):
         if any(c.isspace() or c in "<>@/" for c in value):
             raise ValueError("must be a host name, e.g. mail.example.com")
         return value or None
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an address or CIDR range, e.g. 10.0.0.0/8,::1") from None
+        return ",".join(entries) or None
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[str, ...]:
+        return tuple(self.trusted_proxies.split(",")) if self.trusted_proxies else ()
 
     @field_validator("secret_key")
     @classmethod

@@ -65,25 +65,37 @@ MAILBOX_PURPOSES = ("billing", "technical", "finance", "mailing")
 
 
 class Mailbox(SQLModel, table=True):
-    """An alternative address that receives one kind of mail instead of the main e-mail.
-
-    The routing table: at most one mailbox per purpose, so where a kind of mail goes is never
-    a choice between two addresses (backend/mail/routing.py reads it).
-    """
+    """An alternative address of the customer; what it receives is in ``mailbox_route``."""
 
     __tablename__ = "mailbox"
-    __table_args__ = (
-        UniqueConstraint("customer_id", "purpose", name="uq_mailbox_customer_purpose"),
-        CheckConstraint(
-            "purpose IN ('billing', 'technical', 'finance', 'mailing')", name="ck_mailbox_purpose"
-        ),
-    )
+    __table_args__ = (UniqueConstraint("customer_id", "address", name="uq_mailbox_customer_address"),)
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
     address: str = Field(max_length=254)
-    purpose: str = Field(max_length=16)  # one of MAILBOX_PURPOSES
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class MailboxRoute(SQLModel, table=True):
+    """Which mailbox receives one kind of mail (a purpose) instead of the registration address.
+
+    The routing table: at most one route per customer and purpose, so where a kind of mail
+    goes is never a choice between two addresses (backend/mail/routing.py reads it). A mailbox
+    receives one or more purposes.
+    """
+
+    __tablename__ = "mailbox_route"
+    __table_args__ = (
+        UniqueConstraint("customer_id", "purpose", name="uq_mailbox_route_customer_purpose"),
+        CheckConstraint(
+            "purpose IN ('billing', 'technical', 'finance', 'mailing')", name="ck_mailbox_route_purpose"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    purpose: str = Field(max_length=16)  # one of MAILBOX_PURPOSES
+    mailbox_id: int = Field(foreign_key="mailbox.id", index=True)
 
 
 class LoginEvent(SQLModel, table=True):
@@ -108,8 +120,9 @@ class LoginEvent(SQLModel, table=True):
     ip: str = Field(max_length=45)
     client: str = Field(default="", max_length=200)
     success: bool = Field(default=True)
-    # Why an attempt failed (wrong_password, unknown_user, ip_not_allowed, throttled), or
-    # "pending" while its password is being checked; null for a success.
+    # Why an attempt failed (wrong_password, unknown_user, ip_not_allowed, throttled,
+    # wrong_code_word, request_ip: a request with a token from outside the allowed IP
+    # ranges), or "pending" while its password is being checked; null for a success.
     reason: str | None = Field(default=None, max_length=16)
 
 

@@ -18,6 +18,11 @@ Staff answer and close tickets with (backend/staff_commands.py):
 
     hostui-server staff-reply TICKET -m TEXT [--as NAME] [--database URL]
     hostui-server staff-close TICKET [--as NAME] [--database URL]
+
+The operator lets a customer locked out by their allowed IP ranges in again with
+(backend/account_commands.py):
+
+    hostui-server clear-ip-ranges LOGIN [--database URL]
 """
 
 from __future__ import annotations
@@ -219,6 +224,7 @@ def book_transfer(args: argparse.Namespace) -> int:
 
 _MAIL_COMMANDS = {"send-mail": "send_mail", "mail-status": "mail_status", "mail-in": "receive_mail"}
 _STAFF_COMMANDS = {"staff-reply": "staff_reply", "staff-close": "staff_close"}
+_ACCOUNT_COMMANDS = {"clear-ip-ranges": "clear_ip_ranges"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -236,6 +242,10 @@ def main(argv: list[str] | None = None) -> int:
             from backend import staff_commands
 
             return getattr(staff_commands, _STAFF_COMMANDS[argv[0]])(argv[1:], _open, _add_database)
+        if argv and argv[0] in _ACCOUNT_COMMANDS:
+            from backend import account_commands
+
+            return getattr(account_commands, _ACCOUNT_COMMANDS[argv[0]])(argv[1:], _open, _add_database)
         if argv and argv[0] == "serve":
             argv = argv[1:]
         return serve(_serve_parser().parse_args(argv))

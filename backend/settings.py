@@ -66,3 +66,5 @@ class Settings:
     mail: MailSettings = field(default_factory=MailSettings)
     # The bearer secret of the staff routes (HOSTUI_STAFF_TOKEN); None: no staff route answers.
     staff_token: SecretStr | None = field(default_factory=lambda: environment().staff_token, repr=False)
+    # The reverse proxies whose X-Forwarded-For is believed (HOSTUI_TRUSTED_PROXIES; CIDRs).
+    trusted_proxies: tuple[str, ...] = field(default_factory=lambda: environment().trusted_proxy_networks)

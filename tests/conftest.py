@@ -364,7 +364,9 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.app = _SwappableApp()
         config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
+            self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off",
+            # As hostui-server runs it: the app alone decides whom X-Forwarded-For is believed from.
+            proxy_headers=False,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name=f"uvicorn:{self.port}", daemon=True)

@@ -34,6 +34,7 @@ from backend.models import (
 )
 from backend.models import ServerJob
 from backend.models import OutboundMail, Ticket, TicketMessage, TicketReadState
+from backend.models import Mailbox, MailboxRoute
 
 API = "/api/v1"
 PUBLIC_API_ROUTES = {("POST", f"{API}/auth/login")}
@@ -123,6 +124,11 @@ def demo_ticket_numbers(portal, customer_id: int, make_invoice) -> list[str]:  #
         return sorted(session.exec(select(Ticket.number).where(Ticket.customer_id == customer_id)))
 
 
+def demo_mailbox_ids(portal, customer_id: int, make_invoice) -> list[int]:  # noqa: ANN001, ARG001
+    with read_session(portal.engine) as session:
+        return sorted(session.exec(select(Mailbox.id).where(Mailbox.customer_id == customer_id)))
+
+
 def owned_ticket(portal, customer_id: int) -> dict[str, object]:  # noqa: ANN001
     """An open ticket of the customer, for routes the owner may use."""
     with read_session(portal.engine) as session:
@@ -145,6 +151,7 @@ ID_SOURCES = {
     "job_id": demo_job_ids,
     "order_number": demo_order_numbers,
     ("server_id", "address"): demo_server_addresses,
+    "mailbox_id": demo_mailbox_ids,
 }
 NOT_FOUND_DETAIL = {
     "invoice_id": "invoice {} not found",
@@ -155,6 +162,7 @@ NOT_FOUND_DETAIL = {
     "server_id": "server {} not found",
     "job_id": "job {} not found",
     "order_number": "order {} not found",
+    "mailbox_id": "mailbox {} not found",
 }
 
 
@@ -187,6 +195,8 @@ def request_for(method: str, path: str) -> dict:
         kwargs["json"] = {"os_image": "debian-12", "hostname_confirmation": "web01.hoffmann-systemhaus.example"}
     if method == "POST" and path.endswith(("/power", "/reinstall")):
         kwargs["headers"] = {"Idempotency-Key": uuid.uuid4().hex}
+    if method == "PUT" and "/mailboxes/" in path:
+        kwargs["json"] = {"address": "lists@hoffmann-systemhaus.example", "categories": ["mailings"]}
     if method == "POST" and path.endswith("/replies"):
         kwargs["json"] = {"message": "Any news?"}
         kwargs["headers"] = {"Idempotency-Key": uuid.uuid4().hex}
@@ -217,6 +227,10 @@ def snapshot(portal, customer_id: int) -> dict:  # noqa: ANN001
         state["ticket_reads"] = session.exec(
             select(TicketReadState.ticket_id, TicketReadState.reader, TicketReadState.last_read_message_id)
             .order_by(TicketReadState.id)
+        ).all()
+        state["mailboxes"] = session.exec(select(Mailbox.id, Mailbox.address).order_by(Mailbox.id)).all()
+        state["mailbox_routes"] = session.exec(
+            select(MailboxRoute.mailbox_id, MailboxRoute.purpose).order_by(MailboxRoute.id)
         ).all()
         for model in (TicketMessage, OutboundMail):
             state[model.__name__] = session.exec(select(func.count()).select_from(model)).one()
@@ -265,6 +279,7 @@ def test_the_owner_gets_past_the_ownership_check(portal, live_server, demo_token
     owned = {"invoice_id": invoice_id, "invoice_number": invoice_number, "server_id": server_id,
              "address": address, "order_id": order.id, "order_number": order.number,
              "job_id": demo_job_ids(portal, demo_customer_id, make_invoice)[0],
+             "mailbox_id": demo_mailbox_ids(portal, demo_customer_id, make_invoice)[0],
              **owned_ticket(portal, demo_customer_id)}
     routes = [(m, p) for m, p in api_routes(portal) if PARAM.search(p)]
     with httpx.Client(base_url=live_server, headers={"Authorization": f"Bearer {demo_token}"}) as client:

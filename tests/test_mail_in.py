@@ -21,7 +21,8 @@ from backend.domain import ticket_staff, tickets
 from backend.domain.accounts import customer_id_for_login
 from backend.mail import mail_in
 from backend.mail.sender import build_message
-from backend.models import AuditLog, Customer, Mailbox, OutboundMail, TicketMessage
+from backend.mail.routing import routed_addresses
+from backend.models import AuditLog, Customer, OutboundMail, TicketMessage
 from backend.portal import Portal
 from tests.conftest import DEMO_LOGIN
 from tests.mail_helpers import mail_settings, new_ticket, outbox, use_mail_settings
@@ -42,7 +43,7 @@ def demo(portal: Portal) -> int:
 def addresses(portal: Portal, demo: int) -> dict[str, str]:
     """The demo customer's registration address and routed mailboxes, by purpose."""
     with read_session(portal.engine) as session:
-        found = dict(session.exec(select(Mailbox.purpose, Mailbox.address).where(Mailbox.customer_id == demo)).all())
+        found = routed_addresses(session, demo)
         found["registration"] = session.get(Customer, demo).email
     return found
 

@@ -12,13 +12,14 @@ import pytest
 from sqlmodel import select
 
 from backend import server as hostui_server
-from backend.contract import Department, TicketReply
+from backend.contract import Department, MailboxCategory, MailboxRequest, TicketReply
 from backend.db import make_engine, read_session, write_session
-from backend.domain import ticket_staff
+from backend.domain import mailboxes, ticket_staff
 from backend.domain.accounts import customer_id_for_login
 from backend.mail.sender import MailSender, retry_delay
 from backend.mail.status import outbox_status
-from backend.models import Customer, Mailbox
+from backend.mail.routing import routed_addresses
+from backend.models import Customer
 from backend.portal import Portal
 from tests.conftest import ACME_LOGIN, DEMO_LOGIN, _open_seeded
 from tests.mail_helpers import (
@@ -211,11 +212,11 @@ def test_a_long_thread_keeps_its_first_and_latest_references(portal, demo):
 def test_copies_go_to_the_mailbox_routed_to_the_department(portal, demo):
     with read_session(portal.engine) as session:
         customer = session.get(Customer, demo)
-        routed = dict(session.exec(select(Mailbox.purpose, Mailbox.address).where(Mailbox.customer_id == demo)).all())
+        routed = routed_addresses(session, demo)
     technical = new_ticket(portal, demo)
     finance_before = new_ticket(portal, demo, department=Department.FINANCE, subject="VAT on NH-000012")
-    with write_session(portal.engine) as session:
-        session.add(Mailbox(customer_id=demo, address="finance@hoffmann-systemhaus.example", purpose="finance"))
+    request = MailboxRequest(address="finance@hoffmann-systemhaus.example", categories=[MailboxCategory.FINANCE])
+    mailboxes.add_mailbox(portal, demo, request, "test", "127.0.0.1")
     finance_after = new_ticket(portal, demo, department=Department.FINANCE, subject="Refund")
     assert outbox(portal, ticket_id=technical.id)[0].to_address == routed["technical"]
     assert outbox(portal, ticket_id=finance_before.id)[0].to_address == customer.email  # nothing routed yet

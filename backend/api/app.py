@@ -25,6 +25,7 @@ from backend.api import routes_servers
 from backend.api import routes_traffic
 from backend.api import routes_jobs
 from backend.api import routes_settings
+from backend.api import routes_settings_security
 from backend.api import routes_staff, routes_tickets
 from backend.api.allowed_methods import AllowedMethodsMiddleware
 from backend.api.errors import error_body, readable_validation_error, register_error_handlers
@@ -134,6 +135,7 @@ def create_app(portal: Portal, *, run_jobs: bool = False, send_mail: bool = Fals
     app.include_router(routes_tickets.router)
     app.include_router(routes_staff.router)
     app.include_router(routes_settings.router)
+    app.include_router(routes_settings_security.router)
     app.include_router(public_pages.router)
     install_openapi(app)
     # The last added runs first: the headers wrap every answer, the 405s included.

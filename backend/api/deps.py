@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from backend.api.client_address import forwarded_client
 from backend.api.params import IdempotencyKeyHeader
 from backend.contract import AuthenticationFailed
 from backend.domain import accounts
@@ -37,16 +38,21 @@ async def bearer_token(
     return token
 
 
+def client_address(request: Request, portal: Annotated[Portal, Depends(get_portal)]) -> str:
+    """The address a request came from: the socket's, or a trusted proxy's X-Forwarded-For
+    (``client_address.forwarded_client``). Audited, throttled and held against the IP ranges."""
+    peer = request.client.host if request.client else None
+    return forwarded_client(peer, request.headers.getlist("x-forwarded-for"), portal.settings.trusted_proxies)
+
+
 # Sync on purpose: the token lookup is a blocking database read, so it runs in the threadpool.
 def current_customer(
-    portal: Annotated[Portal, Depends(get_portal)], token: Annotated[str, Depends(bearer_token)]
+    portal: Annotated[Portal, Depends(get_portal)],
+    token: Annotated[str, Depends(bearer_token)],
+    ip: Annotated[str, Depends(client_address)],
 ) -> int:
-    return accounts.customer_for_token(portal, token)
-
-
-def client_address(request: Request) -> str:
-    """The address a request came from, as the audit trail and server jobs record it."""
-    return request.client.host if request.client else "unknown"
+    """The token's customer, from an address the account's allowed IP ranges contain."""
+    return accounts.customer_for_token(portal, token, ip)
 
 
 def idempotency_key(key: IdempotencyKeyHeader) -> str:

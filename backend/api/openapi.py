@@ -5,7 +5,8 @@ Routes declare only what is theirs to know — the domain errors they can meet, 
 from the route table, so a new route is documented by construction:
 
 - 422 ``ErrorBody`` where the operation takes any input (FastAPI's default array is replaced);
-- 401 with ``WWW-Authenticate`` where the operation needs the bearer token;
+- 401 with ``WWW-Authenticate`` where the operation needs the bearer token, and 403 there
+  too (a request from outside the account's allowed IP ranges);
 - 404 ``ErrorBody`` where the path names something by id;
 - 503 ``ErrorBody`` everywhere (the database may be down).
 """
@@ -21,7 +22,7 @@ from backend.api.errors import ErrorBody
 
 _DESCRIPTIONS = {
     401: "Not logged in, or the token has expired or was revoked.",
-    403: "Not allowed for this account.",
+    403: "Not allowed for this account, or not from this address (the account's allowed IP ranges).",
     404: "No such object for this customer (another customer's ids are not found either).",
     409: "The object's state does not allow this (already paid, bound to another method, ...).",
     410: "The link has expired or was revoked.",
@@ -70,6 +71,7 @@ def _complete(path: str, operation: dict[str, Any]) -> None:
         responses["422"] = _error(422)
     if operation.get("security"):
         responses.setdefault("401", _error(401))
+        responses.setdefault("403", _error(403))
     if "{" in path:
         responses.setdefault("404", _error(404))
     responses.setdefault("503", _error(503))

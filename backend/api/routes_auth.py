@@ -12,7 +12,7 @@ from backend.domain import accounts
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
-@router.post("/login", response_model=LoginResult, responses=error_responses(401, 429))
+@router.post("/login", response_model=LoginResult, responses=error_responses(401, 403, 429))
 def login(body: LoginRequest, request: Request, portal: PortalDep, ip: ClientAddressDep) -> LoginResult:
     client = request.headers.get("user-agent", "")
     return accounts.authenticate(portal, body.login, body.password, ip, client)

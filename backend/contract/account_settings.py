@@ -8,10 +8,12 @@ refuse the same input with the same words.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import Field, field_validator
 
 from backend.contract.models import ActionState, _Model
@@ -34,9 +36,12 @@ __all__ = [
     "LoginQuery",
     "ProfileChangeRequest",
     "IP_RANGES_MAX",
+    "CODE_WORD_MIN",
+    "normalize_code_word",
 ]
 
 IP_RANGES_MAX = 50
+CODE_WORD_MIN = 4
 
 
 class MailboxCategory(StrEnum):
@@ -58,7 +63,9 @@ class LoginOutcome(StrEnum):
     UNKNOWN_USER = "unknown_user"
     THROTTLED = "throttled"
     REFUSED_IP = "refused_ip"
-    """Refused by the allowed IP ranges."""
+    """Refused by the allowed IP ranges (a login, or a request with a token)."""
+    WRONG_CODE_WORD = "wrong_code_word"
+    """A wrong code word: counted and throttled like a wrong password."""
 
 
 class ProfileField(StrEnum):
@@ -93,7 +100,18 @@ class Mailbox(_Model):
 
 class MailboxRequest(_Model):
     address: str = Field(max_length=254)
+    """Checked by email-validator (syntax only, no DNS) and kept in its normalised ASCII form
+    (the domain lower-cased, an international domain in punycode)."""
     categories: list[MailboxCategory] = Field(min_length=1)
+
+    @field_validator("address")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        try:
+            checked = validate_email(value.strip(), check_deliverability=False, allow_smtputf8=False)
+        except EmailNotValidError as error:
+            raise ValueError(str(error)) from None
+        return checked.ascii_email or checked.normalized
 
     @field_validator("categories")
     @classmethod
@@ -148,10 +166,24 @@ class AutoRenewRequest(_Model):
     """None: the account's setting."""
 
 
+def normalize_code_word(code_word: str) -> str:
+    """What is hashed and compared: "  Blue  Whale " and "blue whale" are one answer (NFKC,
+    trimmed, lower-cased). The one normalisation of code words, for checks and for setting."""
+    return unicodedata.normalize("NFKC", code_word).strip().lower()
+
+
 class CodeWordRequest(_Model):
     current_password: str = Field(min_length=1, max_length=1024)
     code_word: str = Field(max_length=128)
     """Empty removes the code word."""
+
+    @field_validator("code_word")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        normalized = normalize_code_word(value)
+        if normalized and len(normalized) < CODE_WORD_MIN:
+            raise ValueError(f"use at least {CODE_WORD_MIN} characters (or leave it empty to remove it)")
+        return value
 
 
 class IpRangesRequest(_Model):

@@ -20,6 +20,7 @@ __all__ = [
     "TooManyRequests",
     "ServerBusy",
     "CodeWordRequired",
+    "LockoutRisk",
     "error_for_code",
 ]
 
@@ -108,6 +109,14 @@ class CodeWordRequired(Forbidden):
     http_status = 403
 
 
+class LockoutRisk(Conflict):
+    """The allowed IP ranges would leave out the address in use now; send them again with
+    ``confirm_lockout`` to save them anyway."""
+
+    code = "lockout_risk"
+    http_status = 409
+
+
 _BY_CODE = {
     cls.code: cls
     for cls in (
@@ -122,6 +131,7 @@ _BY_CODE = {
         TooManyRequests,
         ServerBusy,
         CodeWordRequired,
+        LockoutRisk,
     )
 }
 

@@ -5,6 +5,14 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from backend.contract.account_settings import AccountSettings, AutoRenewRequest
+from backend.contract.account_settings import (
+    CodeWordRequest,
+    IpRangesRequest,
+    LoginQuery,
+    LoginRecord,
+    MailboxRequest,
+    ProfileChangeRequest,
+)
 from backend.contract.models import (
     AccountSummary,
     Document,
@@ -186,6 +194,40 @@ class PortalService(Protocol):
 
     async def set_language(self, code: str) -> AccountSettings:
         """The language of the account ("en" or "de"): the portal's e-mails and PDFs use it."""
+        ...
+
+    # -- settings: mailboxes, security, logins, profile
+    async def add_mailbox(self, request: MailboxRequest) -> AccountSettings:
+        """Add an alternative mailbox for these categories. Conflict ("categories: ...") when a
+        category is routed to another mailbox already: take it off there first."""
+        ...
+
+    async def update_mailbox(self, mailbox_id: int, request: MailboxRequest) -> AccountSettings: ...
+
+    async def remove_mailbox(self, mailbox_id: int) -> AccountSettings:
+        """Its categories go to the registration address again."""
+        ...
+
+    async def set_code_word(self, request: CodeWordRequest) -> AccountSettings:
+        """Set, change or (empty) remove the code word. Forbidden for a wrong current password,
+        which counts as a failed login; TooManyRequests while those lock the account out."""
+        ...
+
+    async def set_ip_ranges(self, request: IpRangesRequest) -> AccountSettings:
+        """Replace the allowed IP ranges. LockoutRisk when they leave out the address in use
+        (never for the in-process service, which has none) unless ``confirm_lockout``;
+        CodeWordRequired / Forbidden when a code word is set and missing / wrong."""
+        ...
+
+    async def login_history(self, query: LoginQuery) -> Page[LoginRecord]:
+        """Logins, and requests refused by the IP ranges, newest first."""
+        ...
+
+    async def request_profile_change(
+        self, request: ProfileChangeRequest, idempotency_key: str | None = None
+    ) -> TicketDetail:
+        """Open a finance ticket asking for the change, prefilled with the current and the new
+        value. The same key again answers with that ticket; None: a fresh key (a new ticket)."""
         ...
 
     async def aclose(self) -> None: ...

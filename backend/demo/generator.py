@@ -74,6 +74,7 @@ from backend.models import (
     InvoiceSequence,
     LoginEvent,
     Mailbox,
+    MailboxRoute,
     OrderItem,
     OsImage,
     Payment,
@@ -746,14 +747,18 @@ class _Seeder:
             return
         customer_id = self.customers[DEMO_LOGIN]
         opened = self.now - timedelta(days=520)
-        rows = [
-            Mailbox(customer_id=customer_id, address="buchhaltung@hoffmann-systemhaus.example",
-                    purpose="billing", created_at=opened),
-            Mailbox(customer_id=customer_id, address="ops@hoffmann-systemhaus.example",
-                    purpose="technical", created_at=opened - timedelta(days=200)),
+        routed = [
+            ("buchhaltung@hoffmann-systemhaus.example", ("billing",), opened),
+            ("ops@hoffmann-systemhaus.example", ("technical",), opened - timedelta(days=200)),
         ]
-        self.session.add_all(rows)
-        self.report.add("mailbox", len(rows))
+        for address, purposes, created_at in routed:
+            mailbox = Mailbox(customer_id=customer_id, address=address, created_at=created_at)
+            self.session.add(mailbox)
+            self.session.flush()
+            self.session.add_all(
+                MailboxRoute(customer_id=customer_id, purpose=purpose, mailbox_id=mailbox.id) for purpose in purposes
+            )
+        self.report.add("mailbox", len(routed))
 
     def logins(self, spec: CustomerSpec) -> None:
         rng = self.rng_logins

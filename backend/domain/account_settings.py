@@ -17,15 +17,14 @@ from backend.contract import (
     InvalidInput,
     LanguageOption,
     Mailbox as MailboxOut,
-    MailboxCategory,
     NotFound,
     OrderRenewal,
     ProfileData,
 )
 from backend.db import read_session, write_session
-from backend.domain import audit, currencies, renewal_rules
+from backend.domain import audit, currencies, ip_ranges, mailboxes, profile_changes, renewal_rules
 from backend.domain.accounts import get_customer
-from backend.models import BalanceEntry, Customer, Mailbox, Server, ServiceOrder, Tariff
+from backend.models import BalanceEntry, Customer, Server, ServiceOrder, Tariff
 from backend.money import format_money, from_minor
 from backend.portal import Portal
 from backend.texts import LANGUAGES
@@ -80,39 +79,17 @@ def _order_renewals(session: Session, customer: Customer) -> list[OrderRenewal]:
 
 # --- the parts S2 owns (mailboxes, security, profile): read through their functions -------
 
-# Mailbox purposes as stored (backend/models.py MAILBOX_PURPOSES) and as the contract names them.
-_CATEGORY_OF_PURPOSE = {
-    "billing": MailboxCategory.INVOICES,
-    "technical": MailboxCategory.TECHNICAL,
-    "finance": MailboxCategory.FINANCE,
-    "mailing": MailboxCategory.MAILINGS,
-}
-
-
 def _mailboxes(session: Session, customer: Customer) -> list[MailboxOut]:
-    rows = session.exec(select(Mailbox).where(Mailbox.customer_id == customer.id).order_by(Mailbox.id)).all()
-    return [
-        MailboxOut(id=row.id, address=row.address, categories=[_CATEGORY_OF_PURPOSE[row.purpose]]) for row in rows
-    ]
+    return mailboxes.mailboxes_of(session, customer.id)
 
 
 def _security(customer: Customer) -> tuple[bool, list[str]]:
     """(whether a code word is set, the allowed IP ranges)."""
-    ranges = [line.strip() for line in customer.allowed_ip_ranges.splitlines() if line.strip()]
-    return customer.code_word_hash is not None, ranges
+    return customer.code_word_hash is not None, ip_ranges.ranges_of(customer.allowed_ip_ranges)
 
 
 def _profile(customer: Customer) -> ProfileData:
-    return ProfileData(
-        name=customer.name,
-        company=customer.company,
-        email=customer.email,
-        phone=customer.phone,
-        country=customer.country,
-        profile_type=customer.profile_type,
-        address=customer.address,
-        vat_id=customer.vat_id,
-    )
+    return profile_changes.profile_of(customer)
 
 
 # --- renewal, currency, language ----------------------------------------------------------
@@ -134,8 +111,6 @@ def set_auto_renew(
     with write_session(portal.engine) as session:
         customer = _locked_customer(session, customer_id)
         if request.order_id is None:
-            if request.enabled is None:
-                raise InvalidInput("enabled: the account's automatic renewal is either on or off")
             changed = customer.auto_renew != request.enabled
             customer.auto_renew = request.enabled
             entity, entity_id = "customer", customer.id

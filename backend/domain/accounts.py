@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import ipaddress
 import math
 
 from sqlmodel import select
 
-from backend.contract import AccountSummary, AuthenticationFailed, LoginResult, NotFound, TooManyRequests
+from backend.contract import (
+    AccountSummary,
+    AuthenticationFailed,
+    Forbidden,
+    LoginResult,
+    NotFound,
+    ServiceError,
+    TooManyRequests,
+)
 from backend.db import read_session, write_session
-from backend.domain import login_throttle
+from backend.domain import ip_ranges, login_history, login_throttle
 from backend.models import ApiToken, Customer, LoginEvent
 from backend.money import from_minor
 from backend.portal import Portal
@@ -50,18 +57,6 @@ def customer_id_for_login(portal: Portal, login: str) -> int:
     return customer_id
 
 
-def ip_allowed(allowed_ranges: str, ip: str) -> bool:
-    """True when ``ip`` lies in one of the newline-separated CIDR ranges (or none are set)."""
-    ranges = [line.strip() for line in allowed_ranges.splitlines() if line.strip()]
-    if not ranges:
-        return True
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return False
-    return any(address in ipaddress.ip_network(cidr, strict=False) for cidr in ranges)
-
-
 def _storable(text: str) -> str:
     """``text`` as both databases can store it: PostgreSQL refuses NUL, UTF-8 refuses lone
     surrogates (JSON can carry both). No login contains them, so such a name is unknown."""
@@ -93,7 +88,7 @@ def authenticate(portal: Portal, login: str, password: str, ip: str, client: str
         session.flush()
         attempt_id = attempt.id
         password_hash = customer.password_hash if customer is not None else None
-        allowed = customer is not None and ip_allowed(customer.allowed_ip_ranges, ip)
+        allowed = customer is not None and ip_ranges.allows(customer.allowed_ip_ranges, ip)
     if wait:
         minutes = math.ceil(wait / 60)
         raise TooManyRequests(
@@ -104,10 +99,10 @@ def authenticate(portal: Portal, login: str, password: str, ip: str, client: str
     ok = verify_password(password_hash or dummy_password_hash(), password) and password_hash is not None
     if not ok:
         reason = login_throttle.WRONG_PASSWORD if customer is not None else login_throttle.UNKNOWN_USER
-        failure: AuthenticationFailed | None = AuthenticationFailed("wrong user name or password")
+        failure: ServiceError | None = AuthenticationFailed("wrong user name or password")
     elif not allowed:
         reason = login_throttle.IP_NOT_ALLOWED
-        failure = AuthenticationFailed(f"logins from {ip} are not allowed for this account")
+        failure = Forbidden("logins from this address are not allowed")
     else:
         reason, failure = None, None
 
@@ -132,14 +127,23 @@ def authenticate(portal: Portal, login: str, password: str, ip: str, client: str
     return LoginResult(token=token, expires_at=expires_at, login=login)
 
 
-def customer_for_token(portal: Portal, token: str) -> int:
+def customer_for_token(portal: Portal, token: str, ip: str | None = None) -> int:
+    """The customer a live token stands for. With ``ip`` (every API request but logout), the
+    account's allowed IP ranges are enforced too: a request from outside them is refused with
+    a generic ``Forbidden`` and noted in the login history (``login_history``)."""
     now = portal.now()
     with read_session(portal.engine) as session:
-        row = session.exec(
-            select(ApiToken).where(ApiToken.token_hash == token_digest(token))
+        found = session.exec(
+            select(ApiToken, Customer.login, Customer.allowed_ip_ranges)
+            .join(Customer, Customer.id == ApiToken.customer_id)
+            .where(ApiToken.token_hash == token_digest(token))
         ).first()
-    if row is None or row.revoked_at is not None or row.expires_at <= now:
+    if found is None or found[0].revoked_at is not None or found[0].expires_at <= now:
         raise AuthenticationFailed("not logged in, or the session has expired: log in again")
+    row, login, allowed_ranges = found
+    if ip is not None and not ip_ranges.allows(allowed_ranges, ip):
+        login_history.record_refused_request(portal, row.customer_id, login, ip)
+        raise Forbidden("this request is not allowed")
     return row.customer_id
 
 

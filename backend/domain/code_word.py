@@ -9,22 +9,16 @@ cannot be guessed faster than the password.
 
 from __future__ import annotations
 
-import math
-import unicodedata
-
-from backend.contract import CodeWordRequired, Forbidden, TooManyRequests
-from backend.db import write_session
+from backend.contract import CodeWordRequired, Forbidden, normalize_code_word
 from backend.domain import login_throttle
-from backend.models import LoginEvent
 from backend.portal import Portal
 from backend.security import hash_password, verify_password
 
 WRONG_CODE_WORD = "wrong_code_word"
 
-
-def normalize(code_word: str) -> str:
-    """What is hashed and compared: "  Blue  Whale " and "blue whale" are one answer."""
-    return unicodedata.normalize("NFKC", code_word).strip().lower()
+# The one normalisation lives in the contract, so the TUI's form judges a new code word's
+# length on the same form that is hashed here.
+normalize = normalize_code_word
 
 
 def hash_code_word(code_word: str) -> str:
@@ -51,34 +45,9 @@ def check(
         return
     if not given or not given.strip():
         raise CodeWordRequired(f"{what} needs your code word")
-    now = portal.now()
-    policy = portal.settings.login_throttle
-    # Counted as a failure before it is checked, like a login, so parallel guesses cannot
-    # all slip past the count (see login_throttle).
-    with write_session(portal.engine) as session:
-        login_throttle.serialize(session)
-        wait = login_throttle.retry_after(session, policy, login, ip, now)
-        attempt = LoginEvent(
-            customer_id=customer_id, login=login, at=now, ip=ip, client=f"code word: {what}"[:200],
-            success=False, reason=login_throttle.THROTTLED if wait else login_throttle.PENDING,
-        )
-        session.add(attempt)
-        session.flush()
-        attempt_id = attempt.id
-    if wait:
-        minutes = math.ceil(wait / 60)
-        raise TooManyRequests(
-            f"too many failed logins or code words: try again in {minutes} minute{'s' if minutes != 1 else ''}",
-            retry_after=wait,
-        )
-    # Outside any transaction: Argon2 takes a while and must hold no lock.
-    right = verify_password(code_word_hash, normalize(given))
-    with write_session(portal.engine) as session:
-        attempt = session.get(LoginEvent, attempt_id)
-        if right:
-            # Not a login: a right code word leaves no trace in the login history.
-            session.delete(attempt)
-        else:
-            attempt.reason = WRONG_CODE_WORD
+    right = login_throttle.checked_like_a_login(
+        portal, customer_id=customer_id, login=login, ip=ip, client=f"code word: {what}",
+        verify=lambda: verify_password(code_word_hash, normalize(given)), wrong_reason=WRONG_CODE_WORD,
+    )
     if not right:
         raise Forbidden("wrong code word")

@@ -13,13 +13,16 @@ cannot all pass the check before any of them is counted.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from backend.db import is_sqlite
+from backend.contract import TooManyRequests
+from backend.db import is_sqlite, write_session
 from backend.models import LoginEvent
+from backend.portal import Portal
 from backend.settings import LoginThrottle
 
 PENDING = "pending"
@@ -27,6 +30,12 @@ WRONG_PASSWORD = "wrong_password"
 UNKNOWN_USER = "unknown_user"
 IP_NOT_ALLOWED = "ip_not_allowed"
 THROTTLED = "throttled"
+# A request with a valid token from an address the account's IP ranges leave out. Nothing was
+# guessed, so it does not count towards a lock-out (an old token in a cron job would otherwise
+# lock its owner out of logging in from the right address).
+REQUEST_IP_REFUSED = "request_ip"
+# Not failures: nothing was guessed by them.
+_UNCOUNTED = (THROTTLED, REQUEST_IP_REFUSED)
 
 # Any constant will do: it names the lock that serializes "count, then record" across processes.
 _ADVISORY_LOCK_KEY = 0x686F737475690001
@@ -52,7 +61,7 @@ def _counted_failures(session: Session, since: datetime, *conditions) -> list[da
             *conditions,
             LoginEvent.at > since,
             LoginEvent.success == False,  # noqa: E712
-            col(LoginEvent.reason).is_distinct_from(THROTTLED),
+            col(LoginEvent.reason).is_(None) | col(LoginEvent.reason).not_in(_UNCOUNTED),
         )
         .order_by(LoginEvent.at)
     ).all()
@@ -84,3 +93,51 @@ def retry_after(session: Session, policy: LoginThrottle, login: str, ip: str, no
         _seconds_until_below(by_login, policy.failures_per_login, policy, now),
         _seconds_until_below(by_address, policy.failures_per_address, policy, now),
     )
+
+
+def wait_message(what: str, wait: int) -> str:
+    minutes = math.ceil(wait / 60)
+    return f"too many {what}: try again in {minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def checked_like_a_login(
+    portal: Portal,
+    *,
+    customer_id: int,
+    login: str,
+    ip: str,
+    client: str,
+    verify: Callable[[], bool],
+    wrong_reason: str,
+) -> bool:
+    """Check a secret of a logged-in customer (a code word, the password before a change) as
+    a login is checked: throttled with the logins, counted as a failure *before* ``verify``
+    runs (so parallel guesses cannot all slip past the count), and left in the login history
+    as ``wrong_reason`` when wrong. A right answer is no login and leaves no trace.
+
+    ``TooManyRequests`` while failures lock the name or address out; otherwise whether
+    ``verify()`` said yes. ``verify`` runs outside any transaction: Argon2 takes a while and
+    must hold no lock.
+    """
+    now = portal.now()
+    policy = portal.settings.login_throttle
+    with write_session(portal.engine) as session:
+        serialize(session)
+        wait = retry_after(session, policy, login, ip, now)
+        attempt = LoginEvent(
+            customer_id=customer_id, login=login, at=now, ip=ip[:45], client=client[:200],
+            success=False, reason=THROTTLED if wait else PENDING,
+        )
+        session.add(attempt)
+        session.flush()
+        attempt_id = attempt.id
+    if wait:
+        raise TooManyRequests(wait_message("failed logins or code words", wait), retry_after=wait)
+    right = verify()
+    with write_session(portal.engine) as session:
+        attempt = session.get(LoginEvent, attempt_id)
+        if right:
+            session.delete(attempt)
+        else:
+            attempt.reason = wrong_reason
+    return right

@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Callable
 from functools import partial
 from typing import TypeVar
+from uuid import uuid4
 
 from backend.contract import (
     AccountSummary,
@@ -45,7 +46,17 @@ from backend.domain import (
 )
 from backend.domain import server_jobs
 from backend.domain import ticket_changes, tickets
+from backend.domain import account_security, login_history, mailboxes, profile_changes
 from backend.portal import Portal
+from backend.contract import (
+    AccountSettings,
+    CodeWordRequest,
+    IpRangesRequest,
+    LoginQuery,
+    LoginRecord,
+    MailboxRequest,
+    ProfileChangeRequest,
+)
 from backend.contract import PowerAction, ReinstallStarted, ServerJob
 from backend.contract import NewTicket, TicketChanges, TicketDetail, TicketQuery, TicketReply, TicketRow
 from backend.contract import AccountSettings, AutoRenewRequest
@@ -205,6 +216,36 @@ class LocalService:
 
     async def set_language(self, code: str) -> AccountSettings:
         return await self._run(account_settings.set_language, self._customer_id, code, ACTOR, CLIENT_ADDRESS)
+
+    # -- settings: mailboxes, security, logins, profile. The in-process service has no client
+    # address ("local"): the allowed IP ranges guard the HTTP API, never this.
+
+    async def add_mailbox(self, request: MailboxRequest) -> AccountSettings:
+        return await self._run(mailboxes.add_mailbox, self._customer_id, request, ACTOR, CLIENT_ADDRESS)
+
+    async def update_mailbox(self, mailbox_id: int, request: MailboxRequest) -> AccountSettings:
+        return await self._run(
+            mailboxes.update_mailbox, self._customer_id, mailbox_id, request, ACTOR, CLIENT_ADDRESS
+        )
+
+    async def remove_mailbox(self, mailbox_id: int) -> AccountSettings:
+        return await self._run(mailboxes.remove_mailbox, self._customer_id, mailbox_id, ACTOR, CLIENT_ADDRESS)
+
+    async def set_code_word(self, request: CodeWordRequest) -> AccountSettings:
+        return await self._run(account_security.set_code_word, self._customer_id, request, ACTOR, CLIENT_ADDRESS)
+
+    async def set_ip_ranges(self, request: IpRangesRequest) -> AccountSettings:
+        return await self._run(account_security.set_ip_ranges, self._customer_id, request, ACTOR, CLIENT_ADDRESS)
+
+    async def login_history(self, query: LoginQuery) -> Page[LoginRecord]:
+        return await self._run(login_history.login_history, self._customer_id, query)
+
+    async def request_profile_change(
+        self, request: ProfileChangeRequest, idempotency_key: str | None = None
+    ) -> TicketDetail:
+        return await self._run(
+            profile_changes.request_profile_change, self._customer_id, request, idempotency_key or uuid4().hex, ACTOR
+        )
 
     # -- the job runner: with no hostui-server, this process carries out the server jobs
 

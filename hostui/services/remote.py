@@ -17,6 +17,7 @@ import ssl
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote, unquote
+from uuid import uuid4
 
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -53,6 +54,15 @@ from backend.contract import (
 
 from backend.contract import PowerAction, ReinstallStarted, ServerJob
 from backend.contract import NewTicket, TicketChanges, TicketDetail, TicketQuery, TicketReply, TicketRow
+from backend.contract import (
+    AccountSettings,
+    CodeWordRequest,
+    IpRangesRequest,
+    LoginQuery,
+    LoginRecord,
+    MailboxRequest,
+    ProfileChangeRequest,
+)
 from backend.contract import AccountSettings, AutoRenewRequest
 
 __all__ = ["RemoteService", "login", "DEFAULT_TIMEOUT", "USER_AGENT"]
@@ -65,6 +75,7 @@ _PAYMENT_METHODS = TypeAdapter(list[PaymentMethod])
 _INVOICE_PAGE = Page[InvoiceRow]
 _ORDER_PAGE = Page[OrderRow]
 _TICKET_PAGE = Page[TicketRow]
+_LOGIN_PAGE = Page[LoginRecord]
 _OS_IMAGES = TypeAdapter(list[OsImageOption])
 # What may travel in an HTTP header at all; the server judges everything else about the key.
 _HEADER_SAFE = re.compile(r"^[\x21-\x7e]*$")
@@ -495,6 +506,48 @@ class RemoteService:
 
     async def set_language(self, code: str) -> AccountSettings:
         return await self._model(AccountSettings, "PUT", f"{API}/settings/language", json={"code": code})
+
+    # -- settings: mailboxes, security, logins, profile
+
+    @staticmethod
+    def _mailbox_path(mailbox_id: int) -> str:
+        return f"{API}/settings/mailboxes/{int(mailbox_id)}"
+
+    async def add_mailbox(self, request: MailboxRequest) -> AccountSettings:
+        return await self._model(
+            AccountSettings, "POST", f"{API}/settings/mailboxes", json=request.model_dump(mode="json")
+        )
+
+    async def update_mailbox(self, mailbox_id: int, request: MailboxRequest) -> AccountSettings:
+        return await self._model(
+            AccountSettings, "PUT", self._mailbox_path(mailbox_id), json=request.model_dump(mode="json")
+        )
+
+    async def remove_mailbox(self, mailbox_id: int) -> AccountSettings:
+        return await self._model(AccountSettings, "DELETE", self._mailbox_path(mailbox_id))
+
+    async def set_code_word(self, request: CodeWordRequest) -> AccountSettings:
+        return await self._model(
+            AccountSettings, "PUT", f"{API}/settings/code-word", json=request.model_dump(mode="json")
+        )
+
+    async def set_ip_ranges(self, request: IpRangesRequest) -> AccountSettings:
+        return await self._model(
+            AccountSettings, "PUT", f"{API}/settings/ip-ranges", json=request.model_dump(mode="json")
+        )
+
+    async def login_history(self, query: LoginQuery) -> Page[LoginRecord]:
+        return await self._model(
+            _LOGIN_PAGE, "GET", f"{API}/settings/logins", params={"page": query.page, "page_size": query.page_size}
+        )
+
+    async def request_profile_change(
+        self, request: ProfileChangeRequest, idempotency_key: str | None = None
+    ) -> TicketDetail:
+        return await self._model(
+            TicketDetail, "POST", f"{API}/settings/profile-changes", json=request.model_dump(mode="json"),
+            headers=_idempotency_header(idempotency_key or uuid4().hex),
+        )
 
     async def logout(self) -> None:
         """Revoke the token on the server. Already logged out (or expired) counts as done."""
