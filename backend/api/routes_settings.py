@@ -8,23 +8,34 @@ found, exactly like one that does not exist.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from backend.api.deps import ACTOR, ClientAddressDep, CustomerDep, PortalDep
 from backend.api.openapi import error_responses
 from backend.contract import AccountSettings, AutoRenewRequest
 from backend.domain import account_settings
+from backend.money import SUPPORTED_CURRENCIES
+from backend.texts import LANGUAGES
 
 router = APIRouter(prefix="/api/v1", tags=["settings"])
 
 
-class CodeBody(BaseModel):
-    """A currency (ISO 4217) or language code; the portal says which ones it offers."""
+class CurrencyBody(BaseModel):
+    """An ISO 4217 code the portal can bill in; whether it is offered now (has a rate) is the
+    portal's answer (409 if not)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(max_length=16)
+    code: Literal[SUPPORTED_CURRENCIES]  # type: ignore[valid-type]
+
+
+class LanguageBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: Literal[tuple(LANGUAGES)]  # type: ignore[valid-type]
 
 
 @router.get("/settings", response_model=AccountSettings)
@@ -41,9 +52,9 @@ def set_auto_renew(
     return account_settings.set_auto_renew(portal, customer_id, body, ACTOR, client_address)
 
 
-@router.put("/settings/currency", response_model=AccountSettings)
+@router.put("/settings/currency", response_model=AccountSettings, responses=error_responses(409))
 def set_currency(
-    body: CodeBody, portal: PortalDep, customer_id: CustomerDep, client_address: ClientAddressDep
+    body: CurrencyBody, portal: PortalDep, customer_id: CustomerDep, client_address: ClientAddressDep
 ) -> AccountSettings:
     """Bill the account in this currency from now on; the balance is converted at the current rate."""
     return account_settings.set_currency(portal, customer_id, body.code, ACTOR, client_address)
@@ -51,6 +62,6 @@ def set_currency(
 
 @router.put("/settings/language", response_model=AccountSettings)
 def set_language(
-    body: CodeBody, portal: PortalDep, customer_id: CustomerDep, client_address: ClientAddressDep
+    body: LanguageBody, portal: PortalDep, customer_id: CustomerDep, client_address: ClientAddressDep
 ) -> AccountSettings:
     return account_settings.set_language(portal, customer_id, body.code, ACTOR, client_address)

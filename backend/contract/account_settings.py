@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from backend.contract.models import ActionState, _Model
 
@@ -160,10 +160,29 @@ class AccountSettings(_Model):
 
 
 class AutoRenewRequest(_Model):
-    enabled: bool | None
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        # The rule of the validator below, for the schema.
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["order_id"], "properties": {"order_id": {"type": "integer"}}},
+                {"properties": {"enabled": {"type": "boolean"}}},
+            ]
+        },
+    )
+
+    # Strict: JSON's 0 or "true" is not a yes or no the customer gave.
+    enabled: StrictBool | None
     """None (orders only): follow the account's setting again."""
     order_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     """None: the account's setting."""
+
+    @model_validator(mode="after")
+    def _account_is_on_or_off(self) -> AutoRenewRequest:
+        if self.order_id is None and self.enabled is None:
+            raise ValueError("enabled: the account's automatic renewal is either on or off")
+        return self
 
 
 def normalize_code_word(code_word: str) -> str:
@@ -189,7 +208,7 @@ class CodeWordRequest(_Model):
 class IpRangesRequest(_Model):
     ranges: list[str] = Field(max_length=IP_RANGES_MAX)
     """Addresses or CIDR ranges, IPv4 or IPv6; empty allows every address."""
-    confirm_lockout: bool = False
+    confirm_lockout: StrictBool = False
     """Save even though the list leaves out the address in use now."""
     code_word: str | None = Field(default=None, max_length=128)
 
@@ -208,7 +227,8 @@ class LoginRecord(_Model):
 
 class ProfileChangeRequest(_Model):
     field: ProfileField
-    new_value: str = Field(max_length=2000)
+    # The schema says "a non-blank character" too, so API clients (and the fuzzer) know.
+    new_value: str = Field(max_length=2000, json_schema_extra={"pattern": r"\S"})
     note: str = Field(default="", max_length=4000)
 
     @field_validator("new_value")

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlmodel import Session, select
 
-from backend.contract import CurrencyOption, InvalidInput
+from backend.contract import Conflict, CurrencyOption, InvalidInput
 from backend.db import write_session
 from backend.models import CurrencyRate
 from backend.money import CURRENCY_EXPONENTS, convert_minor
@@ -35,11 +35,13 @@ def currency_options(session: Session) -> list[CurrencyOption]:
 
 
 def require_offered(session: Session, code: str) -> CurrencyRate:
-    """The rate row of ``code``, or InvalidInput naming the currencies there are."""
-    row = session.get(CurrencyRate, code) if isinstance(code, str) and len(code) == 3 else None
+    """The rate row of ``code``. Refused, naming the currencies there are: InvalidInput for a
+    code the portal cannot bill in at all, Conflict for one it could but has no rate for now."""
+    row = session.get(CurrencyRate, code) if code in CURRENCY_EXPONENTS else None
     if row is None:
         choices = ", ".join(rate.code for rate in offered(session))
-        raise InvalidInput(f"currency: {code!r} is not offered; choose one of {choices}")
+        refusal = Conflict if code in CURRENCY_EXPONENTS else InvalidInput
+        raise refusal(f"currency: {code!r} is not offered; choose one of {choices}")
     return row
 
 

@@ -3,10 +3,12 @@ account's and each order's automatic renewal (the job itself: tests/test_auto_re
 
 from __future__ import annotations
 
+import httpx
 import pytest
+from pydantic import ValidationError
 from sqlmodel import select
 
-from backend.contract import AccountSettings, AutoRenewRequest, Conflict, InvalidInput, NotFound
+from backend.contract import AccountSettings, AutoRenewRequest, Conflict, NotFound
 from backend.db import read_session, write_session
 from backend.models import AuditLog, ServiceOrder
 
@@ -65,9 +67,14 @@ async def test_an_order_overrides_the_account_and_can_follow_it_again(service):
     assert (_order(following, first.order_id).auto_renew, _order(following, first.order_id).effective) == (None, True)
 
 
-async def test_the_account_setting_is_on_or_off(service):
-    with pytest.raises(InvalidInput, match="either on or off"):
-        await service.set_auto_renew(AutoRenewRequest(enabled=None))
+async def test_the_account_setting_is_on_or_off(live_server, demo_token):
+    with pytest.raises(ValidationError, match="either on or off"):
+        AutoRenewRequest(enabled=None)
+    for body in ({"enabled": None}, {"enabled": 1}, {"enabled": "true"}):
+        response = httpx.put(
+            f"{live_server}/api/v1/settings/auto-renew", json=body, headers={"Authorization": f"Bearer {demo_token}"}
+        )
+        assert response.status_code == 422, body
 
 
 async def test_another_customers_order_is_not_found(service, other_service):
