@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pydantic import ValidationError
 from rich.text import Text
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextArea
+from textual.widgets import Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from backend.contract import (
@@ -24,7 +24,9 @@ from backend.contract import (
     TicketDetail,
 )
 from hostui.frame.host import host_app
+from hostui.i18n import N_, _
 from hostui.screens.dialogs.form import FormDialog
+from hostui.widgets.check_list import CheckList
 
 __all__ = [
     "ChoiceDialog",
@@ -37,17 +39,17 @@ __all__ = [
 ]
 
 CATEGORY_LABELS = {
-    MailboxCategory.INVOICES: "Invoices and orders",
-    MailboxCategory.TECHNICAL: "Technical tickets",
-    MailboxCategory.FINANCE: "Finance tickets",
-    MailboxCategory.MAILINGS: "General mailings",
+    MailboxCategory.INVOICES: N_("Invoices and orders"),
+    MailboxCategory.TECHNICAL: N_("Technical tickets"),
+    MailboxCategory.FINANCE: N_("Finance tickets"),
+    MailboxCategory.MAILINGS: N_("General mailings"),
 }
 FIELD_LABELS = {
-    ProfileField.EMAIL: "E-mail",
-    ProfileField.PHONE: "Phone",
-    ProfileField.COUNTRY: "Country",
-    ProfileField.PROFILE_TYPE: "Profile type",
-    ProfileField.ADDRESS: "Postal address",
+    ProfileField.EMAIL: N_("E-mail"),
+    ProfileField.PHONE: N_("Phone"),
+    ProfileField.COUNTRY: N_("Country"),
+    ProfileField.PROFILE_TYPE: N_("Profile type"),
+    ProfileField.ADDRESS: N_("Postal address"),
 }
 
 
@@ -104,34 +106,37 @@ class MailboxDialog(FormDialog[AccountSettings]):
     MailboxDialog > #dialog {
         width: 70;
     }
-    MailboxDialog Checkbox {
-        border: none;
-        padding: 0;
+    MailboxDialog CheckList {
+        margin-top: 1;
     }
     """
 
     def __init__(self, mailbox: Mailbox | None = None) -> None:
         super().__init__()
         self.mailbox = mailbox
-        self.TITLE_TEXT = "Edit mailbox" if mailbox else "Add mailbox"
+        self.TITLE_TEXT = _("Edit mailbox") if mailbox else _("Add mailbox")
 
     def compose_form(self) -> Iterable[Widget]:
-        yield Static("The address, and which mail goes there instead of your main e-mail:", classes="dialog-line")
+        yield Static(_("The address, and which mail goes there instead of your main e-mail:"), classes="dialog-line")
         yield Input(self.mailbox.address if self.mailbox else "", placeholder="ops@example.com", id="address")
         chosen = set(self.mailbox.categories) if self.mailbox else set()
-        for category, label in CATEGORY_LABELS.items():
-            yield Checkbox(label, value=category in chosen, id=f"category-{category.value}")
+        yield CheckList(
+            [(category.value, _(label), category in chosen) for category, label in CATEGORY_LABELS.items()],
+            id="categories",
+        )
 
     def _request(self) -> MailboxRequest:
-        categories = [c for c in MailboxCategory if self.query_one(f"#category-{c.value}", Checkbox).value]
+        categories = [MailboxCategory(value) for value in self.query_one("#categories", CheckList).ticked]
         return MailboxRequest(address=self.query_one("#address", Input).value.strip(), categories=categories)
 
     def problem(self) -> str | None:
+        if not self.query_one("#categories", CheckList).ticked:
+            return _("Tick at least one kind of mail for this address (space ticks).")
         try:
             self._request()
         except ValidationError as error:
             field = str((error.errors()[0].get("loc") or ("",))[0])
-            return f"{field.capitalize()}: {_first_reason(error)}." if field else _first_reason(error)
+            return _("{capitalize}: {first_reason}.").format(capitalize=field.capitalize(), first_reason=_first_reason(error)) if field else _first_reason(error)
         return None
 
     async def submit(self) -> AccountSettings:
@@ -149,24 +154,24 @@ class CodeWordDialog(FormDialog[AccountSettings]):
         width: 70;
     }
     """
-    TITLE_TEXT = "Code word"
+    TITLE_TEXT = N_("Code word")
 
     def compose_form(self) -> Iterable[Widget]:
         yield Static(
-            "Support and the portal ask for the code word before disabling, blocking or "
+            _("Support and the portal ask for the code word before disabling, blocking or "
             "reinstalling a server and before changing these security settings. It is never shown. "
-            "Leave both fields empty to remove it.",
+            "Leave both fields empty to remove it."),
             classes="dialog-line",
         )
-        yield Input(placeholder="Your current password", password=True, id="password")
-        yield Input(placeholder="New code word", password=True, max_length=128, id="code-word")
-        yield Input(placeholder="New code word again", password=True, max_length=128, id="again")
+        yield Input(placeholder=_("Your current password"), password=True, id="password")
+        yield Input(placeholder=_("New code word"), password=True, max_length=128, id="code-word")
+        yield Input(placeholder=_("New code word again"), password=True, max_length=128, id="again")
 
     def problem(self) -> str | None:
         if not self.query_one("#password", Input).value:
-            return "Type your current password."
+            return _("Type your current password.")
         if self.query_one("#code-word", Input).value != self.query_one("#again", Input).value:
-            return "The two code words differ."
+            return _("The two code words differ.")
         return None
 
     async def submit(self) -> AccountSettings:
@@ -193,9 +198,9 @@ class IpRangesDialog(FormDialog[AccountSettings]):
         margin-top: 1;
     }
     """
-    TITLE_TEXT = "Allowed IP ranges"
+    TITLE_TEXT = N_("Allowed IP ranges")
     SUBMIT_KEY = "ctrl+s"
-    SUBMIT_TITLE = "Save"
+    SUBMIT_TITLE = N_("Save")
 
     def __init__(self, settings: AccountSettings) -> None:
         super().__init__()
@@ -205,22 +210,22 @@ class IpRangesDialog(FormDialog[AccountSettings]):
     def compose_form(self) -> Iterable[Widget]:
         yield Static(
             Text.assemble(
-                "One address or CIDR range per line, IPv4 or IPv6 (203.0.113.0/24, 2001:db8::/48).\n",
-                "You are connected from ", (self.settings.client_address, "bold"), ".",
+                _("One address or CIDR range per line, IPv4 or IPv6 (203.0.113.0/24, 2001:db8::/48).\n"),
+                _("You are connected from "), (self.settings.client_address, "bold"), ".",
             ),
             classes="dialog-line",
         )
         yield TextArea("\n".join(self.settings.allowed_ip_ranges), id="ranges", tab_behavior="focus")
         if self.settings.code_word_set:
-            yield Input(placeholder="Your code word", password=True, max_length=128, id="code-word")
-        yield Checkbox("Save even if it locks out the address I use now", id="confirm")
+            yield Input(placeholder=_("Your code word"), password=True, max_length=128, id="code-word")
+        yield CheckList([("confirm", _("Save even if it locks out the address I use now"), False)], id="confirm")
 
     def _request(self) -> IpRangesRequest:
         lines = [line.strip() for line in self.query_one("#ranges", TextArea).text.splitlines()]
         code_word = self.query_one("#code-word", Input).value if self.settings.code_word_set else None
         return IpRangesRequest(
             ranges=[line for line in lines if line],
-            confirm_lockout=self.query_one("#confirm", Checkbox).value,
+            confirm_lockout=bool(self.query_one("#confirm", CheckList).ticked),
             code_word=code_word,
         )
 
@@ -237,7 +242,7 @@ class IpRangesDialog(FormDialog[AccountSettings]):
         except ServiceError as error:
             if error.code == "lockout_risk":
                 # The portal's reason says which address; the box is the explicit yes.
-                self.query_one("#confirm", Checkbox).focus()
+                self.query_one("#confirm", CheckList).focus()
             raise
 
 
@@ -256,9 +261,9 @@ class ProfileChangeDialog(FormDialog[TicketDetail]):
         margin-top: 1;
     }
     """
-    TITLE_TEXT = "Request a change"
+    TITLE_TEXT = N_("Request a change")
     SUBMIT_KEY = "ctrl+s"
-    SUBMIT_TITLE = "Open the ticket"
+    SUBMIT_TITLE = N_("Open the ticket")
 
     def __init__(self, field: ProfileField | None = None) -> None:
         super().__init__()
@@ -266,17 +271,17 @@ class ProfileChangeDialog(FormDialog[TicketDetail]):
 
     def compose_form(self) -> Iterable[Widget]:
         yield Static(
-            "E-mail, phone, country, profile type and postal address are changed by support: "
-            "this opens a ticket with your request.",
+            _("E-mail, phone, country, profile type and postal address are changed by support: "
+            "this opens a ticket with your request."),
             classes="dialog-line",
         )
         yield Select(
-            [(label, field.value) for field, label in FIELD_LABELS.items()],
+            [(_(label), field.value) for field, label in FIELD_LABELS.items()],
             value=(self.field or ProfileField.EMAIL).value,
             allow_blank=False,
             id="field",
         )
-        yield Input(placeholder="What it should be", max_length=2000, id="value")
+        yield Input(placeholder=_("What it should be"), max_length=2000, id="value")
         yield TextArea("", id="note", tab_behavior="focus")
 
     def _request(self) -> ProfileChangeRequest:
