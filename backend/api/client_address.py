@@ -15,24 +15,14 @@ import ipaddress
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-UNKNOWN = "unknown"
+from backend.domain.ip_ranges import IpAddress, client_ip
 
-IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+UNKNOWN = "unknown"
 
 
 @lru_cache(maxsize=16)
 def _networks(trusted: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     return tuple(ipaddress.ip_network(entry, strict=False) for entry in trusted)
-
-
-def _address(text: str) -> IpAddress | None:
-    try:
-        address = ipaddress.ip_address(text.strip())
-    except ValueError:
-        return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    return address
 
 
 def _trusted(address: IpAddress, networks: Sequence) -> bool:
@@ -44,13 +34,13 @@ def forwarded_client(peer: str | None, forwarded_for: Iterable[str], trusted: tu
     if peer is None:
         return UNKNOWN
     networks = _networks(trusted)
-    peer_address = _address(peer)
+    peer_address = client_ip(peer)
     if not networks or peer_address is None or not _trusted(peer_address, networks):
         return peer
     hops = [hop.strip() for header in forwarded_for for hop in header.split(",") if hop.strip()]
     client = peer
     for hop in reversed(hops):
-        address = _address(hop)
+        address = client_ip(hop)
         if address is None:
             return UNKNOWN
         client = str(address)
