@@ -47,6 +47,23 @@ class LoginThrottle:
 
 
 @dataclass(frozen=True)
+class Renewal:
+    """When the renewal job renews and warns (backend/domain/auto_renew.py).
+
+    An order with automatic renewal is renewed once its paid period ends within ``lead``:
+    the invoice is issued then and paid from the balance if the balance covers it. Unpaid, the
+    customer is mailed on each of ``notice_days`` before the end (0: the last day, and after
+    it while unpaid), at most once per order, period and day. ``lead`` exceeds the first
+    notice day, so there is an invoice to warn about; the job runs every ``interval``
+    (hostui-server), or once from cron (``hostui-server renew --once``).
+    """
+
+    lead: timedelta = timedelta(days=14)
+    notice_days: tuple[int, ...] = (10, 5, 3, 1, 0)
+    interval: timedelta = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=lambda: environment().database_url)
     # Encrypts server passwords at rest; created (mode 0600) beside the data on first use.
@@ -59,6 +76,7 @@ class Settings:
     pay_link_ttl: timedelta = timedelta(days=14)
     api_token_ttl: timedelta = timedelta(days=30)
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    renewal: Renewal = field(default_factory=Renewal)
     invoice_due_days: int = 14
     jobs: JobSettings = field(default_factory=JobSettings)
     # How long IP-KVM credentials issued on request stay valid.

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from backend.contract import Conflict, InvoiceDetail, InvoiceStatus, NotFound
 from backend.db import write_session
-from backend.domain import audit, idempotency
+from backend.domain import audit, currencies, idempotency
 from backend.domain.invoice_rules import open_next_period_invoices, require_renewable
 from backend.domain.invoices import invoice_detail_in
 from backend.domain.periods import add_months, next_period  # noqa: F401 - part of billing's API
@@ -156,18 +156,38 @@ def issue_order_invoice(
     due_days: int,
     first: bool,
 ) -> Invoice:
-    """The invoice billing one period of an order: its tariff and its items (see order_lines)."""
+    """The invoice billing one period of an order: its tariff and its items (see order_lines),
+    in the account's currency: prices are converted from the order's at the current rate, each
+    line's unit price rounded once (backend/money.py)."""
     tariff = session.get(Tariff, order.tariff_id)
     items = session.exec(select(OrderItem).where(OrderItem.order_id == order.id).order_by(OrderItem.position))
+    lines = [
+        LineItem(line.description, line.quantity,
+                 currencies.convert(session, line.unit_price_minor, order.currency, customer.currency))
+        for line in order_lines(tariff.name, order.price_minor, items, period, first=first)
+    ]
     return issue_invoice(
         session,
         customer=customer,
         order_id=order.id,
-        currency=order.currency,
-        items=order_lines(tariff.name, order.price_minor, items, period, first=first),
+        currency=customer.currency,
+        items=lines,
         issued_at=issued_at,
         due_days=due_days,
         period=period,
+    )
+
+
+def issue_renewal_invoice(
+    session: Session, *, customer: Customer, order: ServiceOrder, issued_at: datetime, due_days: int
+) -> Invoice:
+    """The invoice for the order's next billing period, the tariff and every recurring item;
+    refused (invoice_rules' reason) while an unpaid one for that period is open. The order's
+    row must be locked by the caller. Renewing by hand and the renewal job both issue here."""
+    require_renewable(order, open_next_period_invoices(session, [order]).get(order.id))
+    return issue_order_invoice(
+        session, customer=customer, order=order, period=next_period(order), issued_at=issued_at,
+        due_days=due_days, first=False,
     )
 
 
@@ -190,15 +210,9 @@ def renew_order(
         replayed = idempotency.replay(session, customer_id, idempotency_key, request, InvoiceDetail)
         if replayed is not None:
             return replayed
-        require_renewable(order, open_next_period_invoices(session, [order]).get(order.id))
-        invoice = issue_order_invoice(
-            session,
-            customer=session.get(Customer, customer_id),
-            order=order,
-            period=next_period(order),
-            issued_at=now,
+        invoice = issue_renewal_invoice(
+            session, customer=session.get(Customer, customer_id), order=order, issued_at=now,
             due_days=portal.settings.invoice_due_days,
-            first=False,
         )
         audit.record(
             session, at=now, customer_id=customer_id, actor=actor, action="order.renew",

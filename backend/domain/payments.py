@@ -229,6 +229,16 @@ def pay_invoice(
         return _pay_idempotently(portal, session, invoice, code, idempotency_key, actor)
 
 
+def pay_in_transaction(
+    portal: Portal, session: Session, invoice: Invoice, code: PaymentMethodCode, idempotency_key: str, actor: str
+) -> PaymentOutcome:
+    """Pay an invoice inside the caller's write transaction, which holds the invoice's row
+    locked (the renewal job issues and pays in one transaction). Refusals raise before this
+    function writes anything, so the caller's transaction can carry on without the payment."""
+    idempotency.check_key(idempotency_key)
+    return _pay_idempotently(portal, session, invoice, code, idempotency_key, actor)
+
+
 def pay_invoice_by_link(
     portal: Portal, token: str, code: PaymentMethodCode, idempotency_key: str
 ) -> PaymentOutcome:

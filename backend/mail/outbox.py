@@ -11,6 +11,7 @@ without looking anything up.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -96,3 +97,36 @@ def enqueue_ticket_copy(
             state="queued",
         )
     )
+
+
+def renewal_notice_id(order_id: int, period_start: datetime, days_before: int, domain: str) -> str:
+    return f"<renew.o{order_id}.p{period_start:%Y%m%d}.d{days_before}@{domain}>"
+
+
+def enqueue_renewal_notice(
+    session: Session,
+    *,
+    customer: Customer,
+    order_id: int,
+    period_start: datetime,
+    days_before: int,
+    to_address: str,
+    subject: str,
+    body: str,
+    settings: MailSettings | None = None,
+) -> bool:
+    """Queue the notice that an order's renewal invoice is unpaid, ``days_before`` the period
+    ends, inside the caller's transaction; False when that notice was queued already. Its
+    Message-ID is made of the order, the period and the day (``<renew.o12.p20261201.d5@…>``),
+    and the outbox's unique Message-IDs keep it to one notice per order, period and day."""
+    settings = settings or MailSettings()
+    own_id = renewal_notice_id(order_id, period_start, days_before, settings.message_id_domain)
+    if session.exec(select(OutboundMail.id).where(OutboundMail.message_id == own_id)).first() is not None:
+        return False
+    session.add(
+        OutboundMail(
+            customer_id=customer.id, to_address=to_address, subject=subject, body=body, message_id=own_id,
+            state="queued",
+        )
+    )
+    return True
