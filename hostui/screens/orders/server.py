@@ -94,6 +94,7 @@ class ServerScreen(ObjectScreen, SectionScreen):
         self.detail: ServerDetail | None = None
         self.job: ServerJob | None = None
         self._poll_timer: Timer | None = None
+        self._asking = False  # a get_job call is on its way
 
     # -- what the frame needs
 
@@ -179,16 +180,21 @@ class ServerScreen(ObjectScreen, SectionScreen):
         self.query_one("#job-progress", ProgressBar).update(progress=job.progress)
 
     def _poll(self) -> None:
-        if self.job is not None:
+        # One question at a time: with a portal slower than JOB_POLL, each poll would cancel
+        # the answer on its way (the worker is exclusive) and the job would never move on screen.
+        if self.job is not None and not self._asking:
             self._fetch_job(self.job.id)
 
     @work(exclusive=True, group="server-job")
     async def _fetch_job(self, job_id: int) -> None:
+        self._asking = True
         try:
             job = await host_app(self).service.get_job(job_id)
         except Exception as error:  # noqa: BLE001 - one toast; polling goes on
             host_app(self).errors.report(error)
             return
+        finally:
+            self._asking = False
         previous = self.job
         self._show_job(job)
         if job.state in (JobState.SUCCEEDED, JobState.FAILED):
@@ -222,13 +228,18 @@ class ServerScreen(ObjectScreen, SectionScreen):
 
     @on(TabbedContent.TabActivated, "#tabs")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        # The tab's keys work at once: the arrows move between addresses (R acts on the
+        # highlighted one), f/F are the traffic panel's and need its focus.
         if event.pane.id == "traffic-tab":
             self._open_traffic()
+        elif event.pane.id == "network-tab":
+            self.query_one("#addresses", DataTable).focus()
         self.refresh_bindings()
 
     def _open_traffic(self) -> None:
         pane = self.query_one("#traffic", Container)
         if pane.children:
+            pane.children[0].focus()
             return
         # Imported on first use: the chart library is not needed to manage a server.
         from hostui.screens.orders.traffic import TrafficPanel

@@ -41,6 +41,7 @@ class ServerHandlers:
     def _started(self, job: ServerJob | None) -> None:
         if job is not None:
             self.screen.track(job)
+            self.screen.reload()  # the portal's verdict now: the other job actions wait for this one
 
     def _power(self, server: ServerDetail, action: PowerAction) -> None:
         self.app.push_screen(PowerDialog(server, action), self._started)
@@ -64,6 +65,7 @@ class ServerHandlers:
             if result is None:
                 return
             self.screen.track(result.job)
+            self.screen.reload()
 
             async def password() -> Secrets:
                 return Secrets(
