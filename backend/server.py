@@ -14,6 +14,15 @@ it sends the mail outbox the same way. The mail commands (backend/mail/commands.
     hostui-server mail-status [--database URL]
     hostui-server mail-in [--database URL] < message
 
+It runs the renewal job every hour too (orders with automatic renewal, see
+backend/domain/auto_renew.py); for cron, or to run it now:
+
+    hostui-server renew --once [--database URL]
+
+The exchange rates new invoices and currency changes use (units of a currency per EUR):
+
+    hostui-server set-rate USD 1.0832 [--name "US dollar"] [--database URL]
+
 Staff answer and close tickets with (backend/staff_commands.py):
 
     hostui-server staff-reply TICKET -m TEXT [--as NAME] [--database URL]
@@ -182,7 +191,7 @@ def serve(args: argparse.Namespace) -> int:
         send_mail = portal.settings.mail.smtp_configured
         # proxy_headers off: the app reads X-Forwarded-For itself, from HOSTUI_TRUSTED_PROXIES
         # only (backend/api/client_address.py); uvicorn's default would trust 127.0.0.1.
-        uvicorn.run(create_app(portal, run_jobs=True, send_mail=send_mail), host=args.host, port=args.port,
+        uvicorn.run(create_app(portal, run_jobs=True, send_mail=send_mail, renew=True), host=args.host, port=args.port,
                     log_level="info", proxy_headers=False)
     finally:
         portal.dispose()
@@ -227,6 +236,55 @@ _STAFF_COMMANDS = {"staff-reply": "staff_reply", "staff-close": "staff_close"}
 _ACCOUNT_COMMANDS = {"clear-ip-ranges": "clear_ip_ranges"}
 
 
+def renew(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="hostui-server renew",
+        description="Run the renewal job: renew the orders with automatic renewal whose period ends "
+        "soon, paying from the balance where it covers the invoice and mailing the customer where "
+        "not. hostui-server runs it every hour while it serves; this is for cron.",
+    )
+    parser.add_argument("--once", action="store_true", required=True,
+                        help="renew what is due now and stop (the only mode: the server runs it on a schedule)")
+    _add_database(parser)
+    args = parser.parse_args(argv)
+    from backend.domain.auto_renew import run_renewals
+
+    portal = _open(args.database, must_exist=True)
+    try:
+        report = run_renewals(portal)
+    finally:
+        portal.dispose()
+    print(f"due {report.due}: paid {report.paid}, unpaid {report.unpaid} ({report.notices} notices queued), "
+          f"skipped {report.skipped}, failed {report.failed}")
+    return EXIT_REFUSED if report.failed else 0
+
+
+def set_rate(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="hostui-server set-rate",
+        description="Set the exchange rate of a currency the portal bills in: how many units of it "
+        "one EUR buys, from now on (invoices already issued keep theirs). A new currency needs --name.",
+    )
+    parser.add_argument("code", help="ISO 4217 code, e.g. USD")
+    parser.add_argument("rate", help="units per EUR, e.g. 1.0832")
+    parser.add_argument("--name", help="the currency's name, e.g. 'US dollar'")
+    _add_database(parser)
+    args = parser.parse_args(argv)
+    from backend.contract import ServiceError
+    from backend.domain.currencies import set_rate as store_rate
+
+    portal = _open(args.database, must_exist=True)
+    try:
+        row = store_rate(portal, args.code, args.rate, args.name)
+    except ServiceError as error:
+        print(f"hostui-server: rate not set: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    finally:
+        portal.dispose()
+    print(f"1 EUR = {row.rate} {row.code} ({row.name}) as of {row.as_of:%Y-%m-%d %H:%M} UTC")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from backend.environment import EnvironmentVariableError
 
@@ -246,6 +304,10 @@ def main(argv: list[str] | None = None) -> int:
             from backend import account_commands
 
             return getattr(account_commands, _ACCOUNT_COMMANDS[argv[0]])(argv[1:], _open, _add_database)
+        if argv and argv[0] == "renew":
+            return renew(argv[1:])
+        if argv and argv[0] == "set-rate":
+            return set_rate(argv[1:])
         if argv and argv[0] == "serve":
             argv = argv[1:]
         return serve(_serve_parser().parse_args(argv))

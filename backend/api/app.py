@@ -70,12 +70,14 @@ def _route_methods(app: FastAPI) -> list[tuple[str, set[str]]]:
     ]
 
 
-def _background_workers(portal: Portal, *, run_jobs: bool, send_mail: bool):  # noqa: ANN202
+def _background_workers(portal: Portal, *, run_jobs: bool, send_mail: bool, renew: bool):  # noqa: ANN202
     """The app's lifespan with its background workers in it (the job runner, the mail
-    sender), each stopped at shutdown (jobs handed back, no message left half-sent)."""
+    sender, the renewal scheduler), each stopped at shutdown (jobs handed back, no message
+    left half-sent, no order left half-renewed)."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from backend.jobs.renewals import RenewalScheduler
         from backend.jobs.runner import JobRunner
         from backend.mail.sender import MailSender
 
@@ -84,6 +86,8 @@ def _background_workers(portal: Portal, *, run_jobs: bool, send_mail: bool):  # 
             workers.append(JobRunner(portal).start())
         if send_mail:
             workers.append(MailSender(portal).start())
+        if renew:
+            workers.append(RenewalScheduler(portal).start())
         try:
             yield
         finally:
@@ -93,13 +97,15 @@ def _background_workers(portal: Portal, *, run_jobs: bool, send_mail: bool):  # 
     return lifespan
 
 
-def create_app(portal: Portal, *, run_jobs: bool = False, send_mail: bool = False) -> FastAPI:
+def create_app(
+    portal: Portal, *, run_jobs: bool = False, send_mail: bool = False, renew: bool = False
+) -> FastAPI:
     """``run_jobs``: carry out server jobs in this process too; ``send_mail``: send the mail
-    outbox (``hostui-server`` does both, the mail when SMTP is configured; tests start their
-    own workers)."""
+    outbox; ``renew``: run the renewal job on its schedule (``hostui-server`` does all three,
+    the mail when SMTP is configured; tests start their own workers)."""
     app = FastAPI(
-        lifespan=_background_workers(portal, run_jobs=run_jobs, send_mail=send_mail)
-        if run_jobs or send_mail
+        lifespan=_background_workers(portal, run_jobs=run_jobs, send_mail=send_mail, renew=renew)
+        if run_jobs or send_mail or renew
         else None,
         title="hostui portal API",
         version="1",
