@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Static
 from hostui.frame.actions import OBJECT_ACTION
 from hostui.frame.dialog import DialogScreen
 from hostui.frame.object_screen import ObjectScreen
+from hostui.i18n import N_, _
 from hostui.widgets.key_bar import KeyBar
 
 __all__ = ["HelpScreen", "HelpEntry", "HelpGroup", "help_groups"]
@@ -34,17 +35,19 @@ _TEXTUAL_INTERNALS = frozenset({
 })
 # What Textual's own moving keys do in hostui's lists.
 _DESCRIPTIONS = {
-    "cursor_up": "Up",
-    "cursor_down": "Down",
-    "page_up": "Page up; on the first row, the previous page",
-    "page_down": "Page down; on the last row, the next page",
+    "cursor_up": N_("Up"),
+    "cursor_down": N_("Down"),
+    "page_up": N_("Page up; on the first row, the previous page"),
+    "page_down": N_("Page down; on the last row, the next page"),
+    "command_palette": N_("Commands: every action by name"),
+    "app.command_palette": N_("Commands: every action by name"),
 }
 # Longer words for keys that share one footer entry.
 _GROUP_HELP = {
-    "Filter": "Next / previous filter",
-    "Page": "Previous / next page",
-    "Sections": "Invoices, Orders, Tickets, Settings",
-    "Move": "Down / up",
+    N_("Filter"): N_("Next / previous filter"),
+    N_("Page"): N_("Previous / next page"),
+    N_("Sections"): N_("Invoices, Orders, Tickets, Settings"),
+    N_("Move"): N_("Down / up"),
 }
 
 
@@ -67,20 +70,24 @@ def _object_group(screen: Screen, actions_seen: dict[str, HelpEntry]) -> HelpGro
         return None
     table = screen.TABLE
     row: Any = screen.selected()
-    title = f"{table.noun.capitalize()} {table.label(row)}" if row is not None else f"The highlighted {table.noun}"
+    if row is not None:
+        name = table.object_name(row)
+        title = name[:1].upper() + name[1:]
+    else:
+        title = _("The highlighted {noun}").format(noun=_(table.noun))
     group = HelpGroup(title)
     for action in table:
         entry = actions_seen.get(f"{OBJECT_ACTION}('{action.id}')")
         if entry is None:
             continue
         state = table.state(row, action.id) if row is not None else None
-        entry.description = action.help
+        entry.description = _(action.help)
         if state is not None and not state.enabled:
             entry.enabled = False
             entry.reason = state.reason
         elif row is None:
             entry.enabled = False
-            entry.reason = f"no {table.noun} highlighted"
+            entry.reason = _("no {noun} highlighted").format(noun=_(table.noun))
         group.entries.append(entry)
     return group
 
@@ -112,7 +119,7 @@ def help_groups(screen: Screen) -> list[HelpGroup]:
         if entry is None:
             description = binding.group.description if binding.group is not None else binding.description
             description = _DESCRIPTIONS.get(binding.action, _GROUP_HELP.get(description, description))
-            entries[name] = HelpEntry([display], description, active.enabled)
+            entries[name] = HelpEntry([display], _(description), active.enabled)
             homes[name] = home
         else:
             entry.enabled = entry.enabled or active.enabled
@@ -123,12 +130,12 @@ def help_groups(screen: Screen) -> list[HelpGroup]:
     object_group = _object_group(screen, entries)
     if object_group is not None and object_group.entries:
         groups.append(object_group)
-    named = {"screen": "This screen", "move": "Moving", "anywhere": "Anywhere"}
+    named = {"screen": _("This screen"), "move": _("Moving"), "anywhere": _("Anywhere")}
     for home, title in named.items():
         group = HelpGroup(title, [entries[a] for a, h in homes.items() if h == home])
-        if home == "anywhere" and app.ENABLE_COMMAND_PALETTE:
+        if home == "anywhere" and app.ENABLE_COMMAND_PALETTE and "command_palette" not in entries:
             palette = Binding(app.COMMAND_PALETTE_BINDING, "command_palette")
-            group.entries.append(HelpEntry([app.get_key_display(palette)], "Commands: every action by name"))
+            group.entries.append(HelpEntry([app.get_key_display(palette)], _("Commands: every action by name")))
         if group.entries:
             groups.append(group)
     return groups
@@ -148,7 +155,7 @@ def render_groups(groups: list[HelpGroup]) -> Group:
             keys = Text(" ".join(entry.keys), style="bold" if entry.enabled else "dim")
             text = Text(entry.description, style="" if entry.enabled else "dim")
             if not entry.enabled and entry.reason:
-                text.append(f" (not now: {entry.reason})", style="italic")
+                text.append(_(" (not now: {reason})").format(reason=entry.reason), style="italic")
             grid.add_row(keys, text)
         parts.append(grid)
     return Group(*parts)
@@ -169,7 +176,7 @@ class HelpScreen(DialogScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,f1,q", "close", "Close", key_display="esc"),
+        Binding("escape,question_mark,f1,q", "close", N_("Close"), key_display="esc"),
     ]
 
     def __init__(self, screen: Screen, title: str) -> None:
@@ -185,5 +192,5 @@ class HelpScreen(DialogScreen[None]):
     def on_mount(self) -> None:
         dialog = self.query_one("#dialog")
         dialog.border_title = self.title_text
-        dialog.border_subtitle = "↑↓ scroll · remap keys: hostui keys"
+        dialog.border_subtitle = _("↑↓ scroll · remap keys: hostui keys")
         dialog.focus()

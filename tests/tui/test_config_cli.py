@@ -321,7 +321,7 @@ def test_importing_the_tui_loads_no_database_or_http_code(tmp_path) -> None:
         """
         import json, sys
         import hostui.cli, hostui.app, hostui.connect, hostui.config, hostui.credentials
-        import hostui.screens.invoices, hostui.screens.placeholder, hostui.widgets
+        import hostui.screens.invoices, hostui.screens.orders, hostui.screens.tickets, hostui.screens.settings, hostui.widgets
         print(json.dumps(sorted(sys.modules)))
         """
     )
