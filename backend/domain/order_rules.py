@@ -16,8 +16,6 @@ from backend.domain.invoice_rules import RENEW, OrderFacts, renewal_state
 INVOICES, TICKET, MANAGE = "invoices", "ticket", "manage"
 ORDER_ACTIONS = (INVOICES, TICKET, MANAGE, RENEW)
 
-# Until the Tickets section exists, creating a ticket is listed but unavailable, for this reason.
-TICKETS_UNAVAILABLE = "tickets are not available yet"
 NO_SERVER = "this order has no server"
 
 
@@ -38,7 +36,7 @@ def order_actions(order: OrderActionFacts) -> list[ActionState]:
     """Every order action, in ORDER_ACTIONS order, enabled or with the reason it is not."""
     return [
         ActionState(id=INVOICES, enabled=True),
-        ActionState(id=TICKET, enabled=False, reason=TICKETS_UNAVAILABLE),
+        ActionState(id=TICKET, enabled=True),  # a ticket about any of the customer's orders
         ActionState(id=MANAGE, enabled=True)
         if order.has_server
         else ActionState(id=MANAGE, enabled=False, reason=NO_SERVER),
