@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 
@@ -25,6 +25,7 @@ __all__ = [
     "InvoiceQuery",
     "AccountSummary",
     "ActionState",
+    "WithActions",
     "InvoiceRow",
     "InvoiceLine",
     "PaymentRecord",
@@ -132,7 +133,22 @@ class ActionState(_Model):
     reason: str | None = None
 
 
-class InvoiceRow(_Model):
+class WithActions:
+    """A row that carries the portal's verdict on each of its actions: each model declares its
+    own ``actions`` field (declared here, pydantic would move it to the front of the JSON)."""
+
+    if TYPE_CHECKING:
+        actions: list[ActionState]
+
+    def action(self, action_id: str) -> ActionState:
+        """The state of one action; KeyError for an id the portal does not know."""
+        for state in self.actions:
+            if state.id == action_id:
+                return state
+        raise KeyError(action_id)
+
+
+class InvoiceRow(WithActions, _Model):
     """One invoice as the list shows it, with what can be done to it now.
 
     ``actions`` holds one ActionState per invoice action id ("pay", "delete", "pay_link",
@@ -153,12 +169,6 @@ class InvoiceRow(_Model):
     overdue: bool
     actions: list[ActionState]
 
-    def action(self, action_id: str) -> ActionState:
-        """The state of one action; KeyError for an id the portal does not know."""
-        for state in self.actions:
-            if state.id == action_id:
-                return state
-        raise KeyError(action_id)
 
 
 class InvoiceLine(_Model):

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from backend.contract.models import IDEMPOTENCY_KEY_PATTERN, ActionState, Money, _Model
+from backend.contract.models import IDEMPOTENCY_KEY_PATTERN, ActionState, Money, WithActions, _Model
 
 __all__ = [
     "OrderStatus",
@@ -110,7 +110,7 @@ class OrderQuery(_Model):
     page_size: int = Field(default=50, ge=1, le=500)
 
 
-class OrderRow(_Model):
+class OrderRow(WithActions, _Model):
     id: int
     number: str
     tariff: str
@@ -130,11 +130,6 @@ class OrderRow(_Model):
     power_state: PowerState | None
     actions: list[ActionState]
 
-    def action(self, action_id: str) -> ActionState:
-        for state in self.actions:
-            if state.id == action_id:
-                return state
-        raise KeyError(action_id)
 
 
 class ServerConfiguration(_Model):
@@ -186,7 +181,7 @@ class ServerJob(_Model):
     """A short code for the failure ("controller_timeout", "interrupted", ...)."""
 
 
-class ServerDetail(_Model):
+class ServerDetail(WithActions, _Model):
     id: int
     order_id: int
     order_number: str
@@ -205,11 +200,6 @@ class ServerDetail(_Model):
     """Disable, block and reinstall ask for the customer's code word."""
     actions: list[ActionState]
 
-    def action(self, action_id: str) -> ActionState:
-        for state in self.actions:
-            if state.id == action_id:
-                return state
-        raise KeyError(action_id)
 
 
 class ServerCredentials(_Model):

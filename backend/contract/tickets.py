@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from backend.contract.models import ActionState, _Model
+from backend.contract.models import ActionState, WithActions, _Model
 
 __all__ = [
     "TicketStatus",
@@ -74,7 +74,7 @@ class TicketQuery(_Model):
     page_size: int = Field(default=50, ge=1, le=500)
 
 
-class TicketRow(_Model):
+class TicketRow(WithActions, _Model):
     id: int
     number: str
     """As printed ("T-104223"); the subject of every e-mail carries "[Ticket #T-104223]"."""
@@ -93,11 +93,6 @@ class TicketRow(_Model):
     """A message newer than the last one this customer read exists."""
     actions: list[ActionState]
 
-    def action(self, action_id: str) -> ActionState:
-        for state in self.actions:
-            if state.id == action_id:
-                return state
-        raise KeyError(action_id)
 
 
 class TicketMessage(_Model):
