@@ -26,7 +26,7 @@ from textual.app import App, SystemCommand
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from backend.contract import AccountSummary, AuthenticationFailed, PortalService
+from backend.contract import AccountSummary, AuthenticationFailed, PortalService, TicketRow
 from hostui.connect import Connector
 from hostui.frame.errors import ErrorChannel, error_line
 from hostui.frame.help import HelpScreen
@@ -34,6 +34,7 @@ from hostui.frame.keymap import KeyBindingInfo, binding_ids, unknown_ids
 from hostui.frame.paged_list import DEFAULT_PAGE_SIZE, ListScope, PagedListScreen
 from hostui.frame.section import SECTIONS, SectionScreen
 from hostui.frame.start import StartScreen
+from hostui.i18n import _, current_language, set_language
 from hostui.screens.invoices import InvoicesScreen
 from hostui.screens.orders import OrdersScreen
 from hostui.screens.settings import SettingsScreen
@@ -115,8 +116,10 @@ class HostUIApp(App[None]):
     @property
     def profile_description(self) -> str:
         if self._connector is None:
-            return "the portal"
-        return f"profile {self._connector.profile_name!r} ({self._connector.description})"
+            return _("the portal")
+        return _("profile {profile!r} ({description})").format(
+            profile=self._connector.profile_name, description=self._connector.description
+        )
 
     @property
     def connection_label(self) -> str:
@@ -137,9 +140,10 @@ class HostUIApp(App[None]):
         unknown = unknown_ids(self._user_keymap, self.key_bindings())
         if unknown:
             self.notify(
-                f"[keymap] in config.toml names bindings that do not exist: {', '.join(unknown)}. "
-                "`hostui keys` lists them.",
-                title="Config",
+                _("[keymap] in config.toml names bindings that do not exist: {ids}. `hostui keys` lists them.").format(
+                    ids=", ".join(unknown)
+                ),
+                title=_("Config"),
                 severity="warning",
                 timeout=12,
                 markup=False,
@@ -154,7 +158,7 @@ class HostUIApp(App[None]):
     async def connect(self) -> None:
         """Build the service (if not given), fetch the account, then show the Invoices."""
         start = self.start_screen
-        start.show_progress(f"Connecting to {self.profile_description}…")
+        start.show_progress(_("Connecting to {profile_description}…").format(profile_description=self.profile_description))
         service = self._service
         try:
             if service is None:
@@ -172,6 +176,8 @@ class HostUIApp(App[None]):
             self._show_connect_failure(error)
             return
         self._service = service
+        # Before the sections are built: they are built once, in the customer's language.
+        set_language(account.language)
         self.account = account
         self.connected = True
         await self.switch_mode("invoices")
@@ -187,17 +193,22 @@ class HostUIApp(App[None]):
         if self._ticket_watcher is not None:
             self._ticket_watcher.poke()
 
+    def ticket_seen(self, row: TicketRow) -> None:
+        """The user acts on ``row`` as shown: the watcher does not announce what it shows."""
+        if self._ticket_watcher is not None:
+            self._ticket_watcher.seen(row)
+
     def _show_connect_failure(self, error: BaseException) -> None:
         if isinstance(error, AuthenticationFailed):
-            title = f"Not logged in to {self.profile_description}"
+            title = _("Not logged in to {profile_description}").format(profile_description=self.profile_description)
         else:
-            title = f"Cannot connect to {self.profile_description}"
+            title = _("Cannot connect to {profile_description}").format(profile_description=self.profile_description)
         if self._connector is not None:
             advice = self._connector.advice(error)
         elif isinstance(error, AuthenticationFailed):
-            advice = "Log in again:  hostui login URL --profile NAME"
+            advice = _("Log in again:  hostui login URL --profile NAME")
         else:
-            advice = "Press r to retry, q to quit."
+            advice = _("Press r to retry, q to quit.")
         self.start_screen.show_failure(title, error_line(error), advice)
 
     async def on_unmount(self) -> None:
@@ -217,7 +228,33 @@ class HostUIApp(App[None]):
         try:
             self.account = await self._service.account()
         except Exception as error:  # noqa: BLE001 - one toast, shared with the list's failure
-            self.errors.report(error, retry="ctrl+r reloads.")
+            self.errors.report(error, retry=_("ctrl+r reloads."))
+            return
+        # The language may have been changed elsewhere (the web portal, another session).
+        await self.apply_language(self.account.language)
+
+    # -- language
+
+    async def apply_language(self, code: str | None) -> None:
+        """Show hostui in ``code`` from now on, without a restart: every section is built again
+        (texts are translated when a screen is composed), the user stays in the section they
+        are in. Dialogs open over it are closed: they were made in the old language."""
+        previous = current_language()
+        if set_language(code) == previous or not self.connected:
+            return
+        current = self.current_mode
+        for mode, base in self.MODES.items():
+            if mode != current and mode in self._screen_stacks:
+                # Built again in the new language when the user comes back to it.
+                await self.remove_mode(mode)
+                self.add_mode(mode, base)
+        if current in self.MODES:
+            while len(self.screen_stack) > 1:
+                await self.pop_screen()
+            old = self.screen
+            rebuilt = old.rebuilt() if isinstance(old, SectionScreen) else self.MODES[current]()
+            await self.switch_screen(rebuilt)
+        self.refresh_bindings()
 
     # -- sections and help
 
@@ -242,7 +279,10 @@ class HostUIApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
             return
-        title = f"Keys · {self.screen.section.title}" if isinstance(self.screen, SectionScreen) else "Keys"
+        if isinstance(self.screen, SectionScreen):
+            title = _("Keys · {section}").format(section=_(self.screen.section.title))
+        else:
+            title = _("Keys")
         self.push_screen(HelpScreen(self.screen, title))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -260,12 +300,12 @@ class HostUIApp(App[None]):
         if self.connected:
             for section in SECTIONS:
                 yield SystemCommand(
-                    f"{section.title}  ({section.key})",
-                    section.help,
+                    f"{_(section.title)}  ({section.key})",
+                    _(section.help),
                     partial(self.action_section, section.mode),
                 )
-            yield SystemCommand("Refresh account", "Fetch the balance again", self.refresh_account)
+            yield SystemCommand(_("Refresh account"), _("Fetch the balance again"), self.refresh_account)
         else:
-            yield SystemCommand("Retry connecting", "Connect to the portal again", self.action_reconnect)
-        yield SystemCommand("Keys", "Every key of this screen (? or F1)", self.action_help)
+            yield SystemCommand(_("Retry connecting"), _("Connect to the portal again"), self.action_reconnect)
+        yield SystemCommand(_("Keys"), _("Every key of this screen (? or F1)"), self.action_help)
         yield from super().get_system_commands(screen)

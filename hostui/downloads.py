@@ -25,6 +25,8 @@ from pathlib import Path
 
 from platformdirs import user_downloads_dir
 
+from hostui.i18n import _
+
 __all__ = [
     "SaveError",
     "default_directory",
@@ -95,29 +97,29 @@ def resolve_target(text: str) -> Path:
     """The path the user typed: ``~`` expanded, relative paths taken from the current directory."""
     text = text.strip()
     if not text:
-        raise SaveError("Type a file name to save to.")
+        raise SaveError(_("Type a file name to save to."))
     try:
         path = Path(text).expanduser()
     except RuntimeError as error:  # "~someone" that does not exist
-        raise SaveError(f"Cannot understand the path {text}: {error}") from None
+        raise SaveError(_("Cannot understand the path {text}: {error}").format(text=text, error=error)) from None
     if text.endswith(("/", os.sep)) or path.is_dir():
-        raise SaveError(f"{path} is a directory: add a file name.")
+        raise SaveError(_("{path} is a directory: add a file name.").format(path=path))
     return path.absolute()
 
 
 def _describe(error: OSError, path: Path) -> str:
     if isinstance(error, PermissionError) or error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"No permission to write {path}. Choose another place."
+        return _("No permission to write {path}. Choose another place.").format(path=path)
     if isinstance(error, IsADirectoryError):
-        return f"{path} is a directory: add a file name."
+        return _("{path} is a directory: add a file name.").format(path=path)
     if isinstance(error, NotADirectoryError) or error.errno == errno.ENOTDIR:
-        return f"Cannot create {path}: part of the path is a file, not a directory."
+        return _("Cannot create {path}: part of the path is a file, not a directory.").format(path=path)
     if error.errno == errno.ENOSPC:
-        return f"No space left to write {path}."
+        return _("No space left to write {path}.").format(path=path)
     if error.errno == errno.ENAMETOOLONG:
-        return "That file name is too long."
+        return _("That file name is too long.")
     reason = error.strerror or str(error)
-    return f"Cannot write {path}: {reason}."
+    return _("Cannot write {path}: {reason}.").format(path=path, reason=reason)
 
 
 def save_document(path: Path, content: bytes, *, overwrite: bool = False) -> Path:
@@ -127,13 +129,13 @@ def save_document(path: Path, content: bytes, *, overwrite: bool = False) -> Pat
     asks the user), and :class:`SaveError` for everything else that goes wrong.
     """
     if path.is_dir():
-        raise SaveError(f"{path} is a directory: add a file name.")
+        raise SaveError(_("{path} is a directory: add a file name.").format(path=path))
     if path.exists() and not overwrite:
         raise FileExistsError(str(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise SaveError(f"Cannot create {path.parent}: a file of that name is in the way.") from None
+        raise SaveError(_("Cannot create {parent}: a file of that name is in the way.").format(parent=path.parent)) from None
     except OSError as error:
         raise SaveError(_describe(error, path.parent)) from None
     temporary: str | None = None

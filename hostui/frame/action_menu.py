@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from hostui.frame.actions import ActionTable, key_for
 from hostui.frame.dialog import DialogScreen
+from hostui.i18n import N_, _
 from hostui.widgets.key_bar import KeyBar
 
 __all__ = ["ActionMenuScreen", "action_menu"]
@@ -52,8 +53,8 @@ class ActionMenuScreen(DialogScreen[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "choose", "Choose", priority=True),
-        Binding("escape", "close", "Close"),
+        Binding("enter", "choose", N_("Choose"), priority=True),
+        Binding("escape", "close", N_("Close")),
     ]
 
     def __init__(self, table: ActionTable, row: Any, summary: Text | str = "") -> None:
@@ -77,15 +78,15 @@ class ActionMenuScreen(DialogScreen[str | None]):
             state = self.table.state(self.row, action.id)
             key = key_for(self.app, self.table.binding_id(action), action.key)
             prompt = Text()
-            prompt.append(f"{action.title:<22}")
+            prompt.append(f"{_(action.title):<22}")
             prompt.append(f"{key:>3}", style="bold" if state.enabled else "")
             if not state.enabled:
-                prompt.append(f"   {state.reason or 'not possible now'}", style="italic")
+                prompt.append(f"   {state.reason or _('not possible now')}", style="italic")
             options.append(Option(prompt, id=action.id, disabled=not state.enabled))
         return options
 
     def on_mount(self) -> None:
-        self.query_one("#dialog").border_title = f"Actions · {self.table.noun} {self.table.label(self.row)}"
+        self.query_one("#dialog").border_title = _("Actions · {object}").format(object=self.table.object_name(self.row))
         menu = self.query_one(OptionList)
         menu.add_options(self._options())
         menu.action_first()  # the first enabled option

@@ -26,6 +26,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from backend.contract import ActionState
+from hostui.i18n import _
 
 __all__ = ["ObjectAction", "ActionTable", "ActionRow", "OBJECT_ACTION", "key_for"]
 
@@ -45,7 +46,8 @@ RowT = TypeVar("RowT", bound=ActionRow)
 
 @dataclass(frozen=True)
 class ObjectAction:
-    """One thing a user can do with an object."""
+    """One thing a user can do with an object. Its texts are msgids (``N_``), translated
+    where they are shown, so a table defined at import follows a later change of language."""
 
     id: str
     """Also the handler's method name and, for domain-decided actions, ``ActionState.id``."""
@@ -77,14 +79,17 @@ class ActionTable(Generic[RowT]):
         actions: tuple[ObjectAction, ...],
         *,
         label: Callable[[RowT], str],
+        plural: str | None = None,
     ) -> None:
-        """``kind``: the binding id prefix ("invoice"); ``noun``: for texts ("invoice");
-        ``label``: how an object is named in texts ("NH-000193")."""
+        """``kind``: the binding id prefix ("invoice"); ``noun``: for texts ("invoice"),
+        and ``plural`` ("invoices"), both msgids; ``label``: how an object is named in texts
+        ("NH-000193")."""
         ids = [action.id for action in actions]
         if len(set(ids)) != len(ids):
             raise ValueError(f"duplicate action ids in the {kind} table")
         self.kind = kind
         self.noun = noun
+        self.plural = plural or f"{noun}s"
         self.actions = actions
         self.label = label
         self._by_id = {action.id: action for action in actions}
@@ -127,12 +132,19 @@ class ActionTable(Generic[RowT]):
         state = self.state(row, action_id)
         if state.enabled:
             return None
-        return f"{self[action_id].title}: {state.reason or 'not possible now'}."
+        return _("{action}: {reason}.").format(action=_(self[action_id].title), reason=state.reason or _("not possible now"))
 
     def command_title(self, action: ObjectAction, row: RowT) -> str:
         """How the palette names an action on an object: "Pay invoice NH-000193"."""
-        phrase = action.command or f"{action.title} {{object}}"
-        return phrase.format(object=f"{self.noun} {self.label(row)}")
+        if action.command:
+            phrase = _(action.command)
+        else:
+            phrase = _("{title} {object}").format(title=_(action.title), object="{object}")
+        return phrase.format(object=self.object_name(row))
+
+    def object_name(self, row: RowT) -> str:
+        """"invoice NH-000193", in the current language."""
+        return _("{noun} {label}").format(noun=_(self.noun), label=self.label(row))
 
 
 def key_for(app: App, binding_id: str, default: str) -> str:

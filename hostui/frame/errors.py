@@ -16,6 +16,8 @@ from textual.app import App
 
 from backend.contract import AuthenticationFailed, ServiceError, ServiceUnavailable, TooManyRequests
 
+from hostui.i18n import _
+
 __all__ = ["ErrorChannel", "error_line", "can_retry", "as_sentence"]
 
 TOAST_SECONDS = 8.0
@@ -29,7 +31,7 @@ def error_line(error: BaseException) -> str:
     lines = str(error).strip().splitlines()
     first = lines[0] if lines else ""
     name = type(error).__name__
-    return f"Unexpected error: {name}: {first}" if first else f"Unexpected error: {name}"
+    return _("Unexpected error: {name}: {first}").format(name=name, first=first) if first else _("Unexpected error: {name}").format(name=name)
 
 
 def can_retry(error: BaseException) -> bool:
@@ -87,5 +89,5 @@ class ErrorChannel:
             return False
         self._shown = {shown: until for shown, until in self._shown.items() if until > now}
         self._shown[text] = now + TOAST_SECONDS
-        self._app.notify(text, title="Error", severity="error", timeout=TOAST_SECONDS, markup=False)
+        self._app.notify(text, title=_("Error"), severity="error", timeout=TOAST_SECONDS, markup=False)
         return True

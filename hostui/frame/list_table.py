@@ -13,16 +13,18 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 
+from hostui.i18n import N_
+
 __all__ = ["ListTable"]
 
 
 class ListTable(DataTable):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Open", id="list.open"),
-        Binding("j", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("g,home", "first_row", "First row", show=False, id="list.first"),
-        Binding("G,end", "last_row", "Last row", show=False, id="list.last"),
+        Binding("enter", "select_cursor", N_("Open"), id="list.open"),
+        Binding("j", "cursor_down", N_("Down"), show=False, id="list.down"),
+        Binding("k", "cursor_up", N_("Up"), show=False, id="list.up"),
+        Binding("g,home", "first_row", N_("First row"), show=False, id="list.first"),
+        Binding("G,end", "last_row", N_("Last row"), show=False, id="list.last"),
     ]
 
     class PastEdge(Message):

@@ -25,7 +25,7 @@ What the frame gives every list:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
@@ -43,6 +43,7 @@ from hostui.frame.host import host_app
 from hostui.frame.list_table import ListTable
 from hostui.frame.object_screen import ObjectScreen
 from hostui.frame.section import SectionScreen
+from hostui.i18n import N_, _, number
 from hostui.widgets.key_bar import KeyBar
 from hostui.widgets.section_header import SectionHeader
 from hostui.widgets.status_line import StatusLine
@@ -59,12 +60,14 @@ SEARCH_DEBOUNCE = 0.25
 # Cells are padded by one column on each side.
 CELL_PADDING = 1
 
-_PAGE_GROUP = Binding.Group("Page", compact=True)
-_FILTER_GROUP = Binding.Group("Filter", compact=True)
+_PAGE_GROUP = Binding.Group(N_("Page"), compact=True)
+_FILTER_GROUP = Binding.Group(N_("Filter"), compact=True)
 
 
 @dataclass(frozen=True)
 class ListFilter:
+    """Its texts are msgids (``N_``), translated where shown."""
+
     id: str
     label: str
     empty: str = ""
@@ -134,8 +137,8 @@ class SearchBar(Input):
     """``/`` opens it over the status line; typing filters on the data side."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "screen.clear_search", "Clear search", id="list.clear_search"),
-        Binding("down", "screen.focus_list", "To the list", show=False),
+        Binding("escape", "screen.clear_search", N_("Clear search"), id="list.clear_search"),
+        Binding("down", "screen.focus_list", N_("To the list"), show=False),
     ]
 
 
@@ -147,16 +150,16 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
     COLUMNS: ClassVar[tuple[Column, ...]]
     OPEN_ACTION: ClassVar[str] = "view"
     """What Enter does with the highlighted row (an id of ``TABLE``)."""
-    SEARCH_PLACEHOLDER: ClassVar[str] = "Search"
+    SEARCH_PLACEHOLDER: ClassVar[str] = N_("Search")
 
     LIST_BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f", "cycle_filter(1)", "Next filter", group=_FILTER_GROUP, id="list.next_filter"),
-        Binding("F", "cycle_filter(-1)", "Previous filter", group=_FILTER_GROUP, id="list.previous_filter"),
-        Binding("slash", "search", "Search", key_display="/", id="list.search"),
-        Binding("escape", "clear_search", "Clear search", id="list.clear_search"),
-        Binding("left_square_bracket", "turn_page(-1)", "Previous page", group=_PAGE_GROUP, id="list.previous_page"),
-        Binding("right_square_bracket", "turn_page(1)", "Next page", group=_PAGE_GROUP, id="list.next_page"),
-        Binding("ctrl+r", "reload", "Reload", show=False, id="list.reload"),
+        Binding("f", "cycle_filter(1)", N_("Next filter"), group=_FILTER_GROUP, id="list.next_filter"),
+        Binding("F", "cycle_filter(-1)", N_("Previous filter"), group=_FILTER_GROUP, id="list.previous_filter"),
+        Binding("slash", "search", N_("Search"), key_display="/", id="list.search"),
+        Binding("escape", "clear_search", N_("Clear search"), id="list.clear_search"),
+        Binding("left_square_bracket", "turn_page(-1)", N_("Previous page"), group=_PAGE_GROUP, id="list.previous_page"),
+        Binding("right_square_bracket", "turn_page(1)", N_("Next page"), group=_PAGE_GROUP, id="list.next_page"),
+        Binding("ctrl+r", "reload", N_("Reload"), show=False, id="list.reload"),
     ]
 
     DEFAULT_CSS = """
@@ -243,11 +246,11 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
 
     def compose(self) -> ComposeResult:
         yield SectionHeader(self.SECTION)
-        yield Tabs(*(Tab(f.label, id=f"filter-{f.id}") for f in self.FILTERS), id="filters")
+        yield Tabs(*(Tab(_(f.label), id=f"filter-{f.id}") for f in self.FILTERS), id="filters")
         with Vertical(id="list"):
             yield ListTable(id="rows", cursor_type="row", zebra_stripes=True, cell_padding=CELL_PADDING)
             yield Static("", id="empty", markup=False)
-        yield SearchBar(placeholder=self.SEARCH_PLACEHOLDER, id="search")
+        yield SearchBar(placeholder=_(self.SEARCH_PLACEHOLDER), id="search")
         yield StatusLine("", id="status")
         yield KeyBar()
 
@@ -284,7 +287,7 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
         rest = width - 1 - sum(c.width + 2 * CELL_PADDING for c in columns if not c.flex)
         for column in columns:
             table.add_column(
-                Text(column.title, justify=column.justify),  # type: ignore[arg-type]
+                Text(_(column.title), justify=column.justify),  # type: ignore[arg-type]
                 key=column.key,
                 width=max(column.width, rest - 2 * CELL_PADDING) if column.flex else None,
             )
@@ -339,7 +342,9 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
         self._generation += 1
         self._loading = True
         query = self.current_query()
-        self.query_one(StatusLine).show_loading(f"Loading {self._describe(query)}… (page {query.page:,})")
+        self.query_one(StatusLine).show_loading(
+            _("Loading {what}… (page {page})").format(what=self._describe(query), page=number(query.page))
+        )
         if self._loading_timer is not None:
             self._loading_timer.stop()
         generation = self._generation
@@ -347,11 +352,16 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
         keep_row = self.table.cursor_row if cursor == "keep" else 0
         self._load(generation, query, cursor, keep_row)
 
-    def _describe(self, query: ListQuery) -> str:
-        what = f"{self._filter(query.filter).label.lower()} {self.TABLE.noun}s"
+    def _describe(self, query: ListQuery, *, nouns: bool = True) -> str:
+        """"unpaid invoices of order ORD-105114 matching “x”"; without ``nouns``, "unpaid of …"."""
+        what = _(self._filter(query.filter).label).lower()
+        if nouns:
+            what = _("{filter} {nouns}").format(filter=what, nouns=_(self.TABLE.plural))
         if query.scope is not None:
-            what += f" of {query.scope.label}"
-        return f"{what} matching “{query.search}”" if query.search else what
+            what = _("{what} of {scope}").format(what=what, scope=query.scope.label)
+        if query.search:
+            what = _("{what} matching “{search}”").format(what=what, search=query.search)
+        return what
 
     def _show_loading(self, generation: int) -> None:
         if self._loading and generation == self._generation:
@@ -372,7 +382,7 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
             if generation == self._generation:
                 self._done_loading()
                 self._show_failure(query)
-                host_app(self).errors.report(error, retry="ctrl+r reloads.")
+                host_app(self).errors.report(error, retry=_("ctrl+r reloads."))
             return
         if generation != self._generation:
             return  # the user moved on (another filter, page or search): this answer is stale
@@ -391,22 +401,23 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
         target = {"bottom": len(self._rows) - 1, "keep": keep_row}.get(cursor, 0)
         self._fill(target)
         status = self.query_one(StatusLine)
-        noun = self.TABLE.noun
-        label = self._describe(query).removesuffix(f" {noun}s").replace(f" {noun}s ", " ")
+        label = self._describe(query, nouns=False)
         if not self._rows:
             self.query_one("#empty", Static).update(self._empty_text(query))
-            status.show_text(f"0 {noun}s · {label}")
+            status.show_text(_("0 {nouns} · {label}").format(nouns=_(self.TABLE.plural), label=label))
         else:
-            status.show_page(page.page, page.pages, page.total, noun, label)
+            status.show_page(page.page, page.pages, page.total, self.TABLE.noun, label, self.TABLE.plural)
         self.refresh_bindings()
 
     def _empty_text(self, query: ListQuery) -> str:
         if query.search:
-            return f"No {self._describe(query).split(' matching ')[0]} match “{query.search}”.  Escape clears the search."
+            return _("No {what} match “{search}”.  Escape clears the search.").format(
+                what=self._describe(replace(query, search="")), search=query.search
+            )
         if query.scope is not None:
-            return f"No {self._describe(query)}.  Escape shows them all."
-        text = self._filter(query.filter).empty
-        return text + ("  f shows the other lists." if len(self.FILTERS) > 1 else "")
+            return _("No {what}.  Escape shows them all.").format(what=self._describe(query))
+        text = _(self._filter(query.filter).empty)
+        return text + (_("  f shows the other lists.") if len(self.FILTERS) > 1 else "")
 
     def _fill(self, cursor_row: int) -> None:
         table = self.table
@@ -421,7 +432,9 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
                 table.focus()
 
     def _show_failure(self, query: ListQuery) -> None:
-        text = f"Could not load {self._describe(query)} (page {query.page:,}) · ctrl+r reloads"
+        text = _("Could not load {what} (page {page}) · ctrl+r reloads").format(
+            what=self._describe(query), page=number(query.page)
+        )
         shown = self._page
         if shown is None or self._shown != (query.filter, query.search, query.scope) or shown.page != query.page:
             # Never leave another filter's or page's rows under this tab: actions would act on
@@ -453,7 +466,7 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
         self.refresh_bindings()
 
     @on(Tabs.TabActivated, "#filters")
-    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+    async def _tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tab is None or event.tab.id is None:
             return
         chosen = self._filter(event.tab.id.removeprefix("filter-"))
@@ -462,7 +475,7 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
             tabs = self.query_one(Tabs)
             with tabs.prevent(Tabs.TabActivated):
                 tabs.active = f"filter-{self.filter_id}"
-            self.run_action(chosen.action)
+            await self.run_action(chosen.action)  # a coroutine: not awaited, it never runs
             return
         self.filter_id = chosen.id  # no reload if unchanged
         self.table.focus()

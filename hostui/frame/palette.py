@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from hostui.i18n import _
+
 if TYPE_CHECKING:
     from hostui.frame.object_screen import ObjectScreen
 
@@ -35,7 +37,7 @@ class ObjectCommands(Provider):
         screen = self._screen
         table = screen.TABLE
         return [
-            (table.command_title(action, row), action.help, partial(screen.run_object_action, action.id, row))
+            (table.command_title(action, row), _(action.help), partial(screen.run_object_action, action.id, row))
             for action in table
             if table.state(row, action.id).enabled
         ]

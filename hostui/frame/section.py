@@ -13,21 +13,24 @@ from typing import ClassVar, NamedTuple
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from hostui.i18n import N_
+
 __all__ = ["Section", "SECTIONS", "SectionScreen", "section_for"]
 
 
 class Section(NamedTuple):
     mode: str
     title: str
+    """A msgid: shown through ``_()``."""
     key: str
     help: str
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("invoices", "Invoices", "1", "Unpaid, paid and deleted invoices; pay, quotes, PDFs"),
-    Section("orders", "Orders", "2", "Servers and services: renew, manage, traffic"),
-    Section("tickets", "Tickets", "3", "Support tickets: open, closed, unread, new"),
-    Section("settings", "Settings", "4", "Auto-renewal, currency, language, mailboxes, security"),
+    Section("invoices", N_("Invoices"), "1", N_("Unpaid, paid and deleted invoices; pay, quotes, PDFs")),
+    Section("orders", N_("Orders"), "2", N_("Servers and services: renew, manage, traffic")),
+    Section("tickets", N_("Tickets"), "3", N_("Support tickets: open, closed, unread, new")),
+    Section("settings", N_("Settings"), "4", N_("Auto-renewal, currency, language, mailboxes, security")),
 )
 
 
@@ -38,7 +41,7 @@ def section_for(mode: str) -> Section:
     raise KeyError(mode)
 
 
-_SECTIONS_GROUP = Binding.Group("Sections", compact=True)
+_SECTIONS_GROUP = Binding.Group(N_("Sections"), compact=True)
 
 
 class SectionScreen(Screen[None]):
@@ -58,10 +61,15 @@ class SectionScreen(Screen[None]):
             )
             for section in SECTIONS
         ),
-        Binding("question_mark,f1", "app.help", "Help", key_display="?", id="app.help"),
-        Binding("q", "app.quit", "Quit", id="app.quit"),
+        Binding("question_mark,f1", "app.help", N_("Help"), key_display="?", id="app.help"),
+        Binding("q", "app.quit", N_("Quit"), id="app.quit"),
     ]
 
     @property
     def section(self) -> Section:
         return section_for(self.SECTION)
+
+    def rebuilt(self) -> SectionScreen:
+        """A fresh copy of this screen, for a change of language; a section that has more
+        to keep than where it is (a tab) overrides this."""
+        return type(self)()

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import LoadingIndicator, Static
 
+from hostui.i18n import N_, _
 from hostui.widgets.key_bar import KeyBar
 
 __all__ = ["StartScreen"]
@@ -61,21 +62,21 @@ class StartScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "app.reconnect", "Retry", id="start.retry"),
-        Binding("q", "app.quit", "Quit", id="app.quit"),
+        Binding("r", "app.reconnect", N_("Retry"), id="start.retry"),
+        Binding("q", "app.quit", N_("Quit"), id="app.quit"),
     ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="box"):
             yield LoadingIndicator(id="progress-indicator")
-            yield Static("Starting…", id="message", markup=False)
+            yield Static(_("Starting…"), id="message", markup=False)
             yield Static("", id="error", markup=False)
             yield Static("", id="advice", markup=False)
         yield KeyBar()
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
-        self._state: tuple[str, str, str] = ("Starting…", "", "")
+        self._state: tuple[str, str, str] = (_("Starting…"), "", "")
         self._failed = False
         self._ready = False
 

@@ -23,6 +23,8 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 
+from hostui.i18n import _
+
 __all__ = ["KeyBar"]
 
 GAP = 2
@@ -92,7 +94,7 @@ class KeyBar(Widget, can_focus=False):
         for key, active in self.screen.active_bindings.items():
             binding, enabled = active.binding, active.enabled
             if key == app.COMMAND_PALETTE_BINDING and app.ENABLE_COMMAND_PALETTE:
-                palette = _Item(((binding.key, app.get_key_display(binding)),), "Commands", enabled)
+                palette = _Item(((binding.key, app.get_key_display(binding)),), _("Commands"), enabled)
                 continue
             if not binding.show or binding.action in seen_actions:
                 continue
@@ -109,12 +111,12 @@ class KeyBar(Widget, can_focus=False):
                 members = grouped[entry]
                 if len(members) == 1:
                     binding, enabled = members[0]
-                    items.append(_Item(((binding.key, app.get_key_display(binding)),), binding.description, enabled))
+                    items.append(_Item(((binding.key, app.get_key_display(binding)),), _(binding.description), enabled))
                 else:
                     items.append(
                         _Item(
                             tuple((b.key, app.get_key_display(b)) for b, _ in members),
-                            entry.description,
+                            _(entry.description),
                             any(enabled for _, enabled in members),
                             compact=entry.compact,
                         )
@@ -124,7 +126,7 @@ class KeyBar(Widget, can_focus=False):
                 items.append(
                     _Item(
                         ((binding.key, app.get_key_display(binding)),),
-                        binding.description,
+                        _(binding.description),
                         enabled,
                         app_key=(binding.id or "").startswith("app."),
                     )

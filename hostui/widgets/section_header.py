@@ -12,6 +12,7 @@ from textual.widgets import Label
 from backend.contract import AccountSummary
 from hostui.frame.host import host_app
 from hostui.frame.section import SECTIONS
+from hostui.i18n import _
 from hostui.widgets.formatting import money
 
 __all__ = ["SectionHeader"]
@@ -69,7 +70,7 @@ class SectionHeader(Horizontal):
             news = self.app.section_news(section.mode) if self.is_attached else 0
             suffix = f" ({news})" if news else ""
             if not compact or section.mode == self.current:
-                labels.append((section.mode, f" {section.key} {section.title}{suffix} "))
+                labels.append((section.mode, f" {section.key} {_(section.title)}{suffix} "))
             else:
                 labels.append((section.mode, f" {section.key}{suffix} "))
         return labels
@@ -103,7 +104,7 @@ class SectionHeader(Horizontal):
         if account is None:
             balance.update("")
             return
-        balance.update(Text(f"Balance {money(account.balance, account.currency)}"))
+        balance.update(Text(_("Balance {amount}").format(amount=money(account.balance, account.currency))))
         balance.set_class(account.balance < 0, "-negative")
 
     def on_click(self, event: events.Click) -> None:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from hostui.i18n import _, number
+
 __all__ = ["StatusLine", "page_status"]
 
 
-def page_status(page: int, pages: int, total: int, noun: str, label: str) -> str:
-    nouns = noun if total == 1 else f"{noun}s"
-    return f"Page {page:,} of {pages:,} · {total:,} {nouns} · {label}"
+def page_status(page: int, pages: int, total: int, noun: str, label: str, plural: str | None = None) -> str:
+    """``noun``/``plural``: msgids ("invoice", "invoices")."""
+    nouns = _(noun) if total == 1 else _(plural or f"{noun}s")
+    return _("Page {page} of {pages} · {total} {nouns} · {label}").format(
+        page=number(page), pages=number(pages), total=number(total), nouns=nouns, label=label
+    )
 
 
 class StatusLine(Static):
@@ -27,9 +32,9 @@ class StatusLine(Static):
     }
     """
 
-    def show_page(self, page: int, pages: int, total: int, noun: str, label: str) -> None:
+    def show_page(self, page: int, pages: int, total: int, noun: str, label: str, plural: str | None = None) -> None:
         self.remove_class("-loading")
-        self.update(page_status(page, pages, total, noun, label))
+        self.update(page_status(page, pages, total, noun, label, plural))
 
     def show_loading(self, text: str) -> None:
         self.add_class("-loading")

@@ -4,14 +4,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Static
 
 from hostui.frame.dialog import DialogScreen
+from hostui.i18n import N_, _
 
 __all__ = ["ConfirmScreen"]
 
@@ -35,20 +37,20 @@ class ConfirmScreen(DialogScreen[bool]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n", "answer(False)", "No"),
-        Binding("escape", "answer(False)", "Cancel"),
-        Binding("left,right", "app.focus_previous", "Move", show=False),
+        Binding("y", "answer(True)", N_("Yes")),
+        Binding("n", "answer(False)", N_("No")),
+        Binding("escape", "answer(False)", N_("Cancel")),
+        Binding("left,right", "app.focus_previous", N_("Move"), show=False),
     ]
 
     def __init__(
         self,
         question: str,
         *,
-        title: str = "Confirm",
+        title: str = N_("Confirm"),
         detail: str | None = None,
-        yes: str = "Yes",
-        no: str = "No",
+        yes: str = N_("Yes"),
+        no: str = N_("No"),
         dangerous: bool = True,
     ) -> None:
         super().__init__()
@@ -59,15 +61,23 @@ class ConfirmScreen(DialogScreen[bool]):
         self.no_label = no
         self.dangerous = dangerous
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        # Textual's Footer shows a binding's description as it is: give it the translation.
+        return {
+            key: active._replace(binding=replace(active.binding, description=_(active.binding.description)))
+            for key, active in super().active_bindings.items()
+        }
+
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(self.question, id="question", classes="dialog-line", markup=False)
             if self.detail:
                 yield Static(self.detail, id="detail", classes="dialog-muted dialog-gap", markup=False)
             with Horizontal(id="buttons"):
-                yield Button(f"{self.no_label} (n)", id="no", compact=True)
+                yield Button(f"{_(self.no_label)} (n)", id="no", compact=True)
                 yield Button(
-                    f"{self.yes_label} (y)",
+                    f"{_(self.yes_label)} (y)",
                     id="yes",
                     variant="error" if self.dangerous else "primary",
                     compact=True,
@@ -75,7 +85,7 @@ class ConfirmScreen(DialogScreen[bool]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#dialog").border_title = self.title_text
+        self.query_one("#dialog").border_title = _(self.title_text)
         self.query_one("#no", Button).focus()
 
     def action_answer(self, answer: bool) -> None:

@@ -21,6 +21,7 @@ from textual.widgets import Input, Static
 
 from hostui.frame.dialog import DialogScreen
 from hostui.frame.errors import as_sentence, can_retry, error_line
+from hostui.i18n import N_, _
 from hostui.widgets.key_bar import KeyBar
 
 __all__ = ["FormDialog"]
@@ -44,14 +45,14 @@ class FormDialog(DialogScreen[ResultT | None], Generic[ResultT]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Cancel"),
+        Binding("escape", "close", N_("Cancel")),
     ]
 
     TITLE_TEXT: ClassVar[str] = ""
-    BUSY_TEXT: ClassVar[str] = "Working…"
+    BUSY_TEXT: ClassVar[str] = N_("Working…")
     SUBMIT_KEY: ClassVar[str] = "enter"
     """ctrl+s where the form has a multi-line field, whose enter is a new line."""
-    SUBMIT_TITLE: ClassVar[str] = "OK"
+    SUBMIT_TITLE: ClassVar[str] = N_("OK")
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         # Each form's own submit key, bound before Textual merges the class's BINDINGS.
@@ -65,7 +66,7 @@ class FormDialog(DialogScreen[ResultT | None], Generic[ResultT]):
         raise NotImplementedError
 
     def dialog_title(self) -> str:
-        return self.TITLE_TEXT
+        return _(self.TITLE_TEXT)
 
     def problem(self) -> str | None:
         """What is wrong with the input, before asking the portal (None: nothing)."""
@@ -77,7 +78,7 @@ class FormDialog(DialogScreen[ResultT | None], Generic[ResultT]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield from self.compose_form()
-            yield Static(self.BUSY_TEXT, id="busy", markup=False)
+            yield Static(_(self.BUSY_TEXT), id="busy", markup=False)
             yield Static("", id="error", classes="dialog-error", markup=False)
         yield KeyBar()
 
@@ -114,7 +115,7 @@ class FormDialog(DialogScreen[ResultT | None], Generic[ResultT]):
             self.remove_class("-busy")
             message = as_sentence(error_line(error))
             if can_retry(error):
-                message += " Press enter to try again."
+                message += _(" Press enter to try again.")
             self.show_error(message)
             self.refresh_bindings()
             return

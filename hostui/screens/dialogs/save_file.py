@@ -28,6 +28,7 @@ from backend.contract import Document
 from hostui.downloads import SaveError, resolve_target, save_document, suggested_path
 from hostui.frame.dialog import DialogScreen
 from hostui.frame.errors import error_line
+from hostui.i18n import N_, _
 from hostui.widgets.key_bar import KeyBar
 from hostui.screens.dialogs.confirm import ConfirmScreen
 
@@ -36,7 +37,7 @@ __all__ = ["SaveFileScreen", "human_size"]
 
 def human_size(size: int) -> str:
     if size < 1024:
-        return f"{size} bytes"
+        return _("{size} bytes").format(size=size)
     if size < 1024 * 1024:
         return f"{size / 1024:.1f} KiB"
     return f"{size / (1024 * 1024):.1f} MiB"
@@ -68,8 +69,8 @@ class SaveFileScreen(DialogScreen[Path | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "save", "Save", priority=True),
-        Binding("escape", "close", "Cancel"),
+        Binding("enter", "save", N_("Save"), priority=True),
+        Binding("escape", "close", N_("Cancel")),
     ]
 
     def __init__(
@@ -91,12 +92,12 @@ class SaveFileScreen(DialogScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(f"Preparing the {self.what}…", id="prompt", markup=False)
+            yield Static(_("Preparing the {what}…").format(what=self.what), id="prompt", markup=False)
             yield Input(id="path", select_on_focus=False, compact=True)
             yield Static("", id="error", classes="dialog-error", markup=False)
             yield Static(
-                "Type another path to save elsewhere (~ is your home). "
-                "Missing directories are created.",
+                _("Type another path to save elsewhere (~ is your home). "
+                "Missing directories are created."),
                 id="hint",
                 markup=False,
             )
@@ -118,16 +119,16 @@ class SaveFileScreen(DialogScreen[Path | None]):
             document = await self.fetch()
             suggestion = await asyncio.to_thread(suggested_path, document.filename, self.directory)
         except Exception as error:  # noqa: BLE001 - shown in the dialog
-            self.query_one("#prompt", Static).update(f"Could not prepare the {self.what}.")
+            self.query_one("#prompt", Static).update(_("Could not prepare the {what}.").format(what=self.what))
             self.show_error(error_line(error))
             self.refresh_bindings()
             return
         self.document = document
         self.query_one("#prompt", Static).update(
             Text.assemble(
-                "Save ",
+                _("Save "),
                 (document.filename, "bold"),
-                f" ({human_size(len(document.content))}) to:",
+                _(" ({human_size}) to:").format(human_size=human_size(len(document.content))),
             )
         )
         field = self.path_input
@@ -170,10 +171,10 @@ class SaveFileScreen(DialogScreen[Path | None]):
             self._idle()
             self.app.push_screen(
                 ConfirmScreen(
-                    f"{path} exists already. Replace it?",
-                    title="Replace file?",
-                    yes="Replace",
-                    no="Keep it",
+                    _("{path} exists already. Replace it?").format(path=path),
+                    title=_("Replace file?"),
+                    yes=_("Replace"),
+                    no=_("Keep it"),
                 ),
                 self._replace_answer,
             )
@@ -185,14 +186,14 @@ class SaveFileScreen(DialogScreen[Path | None]):
             self._idle(error_line(error))
             return
         self.saved_to = written
-        self.notify(f"Saved {written.name} to {written.parent}", title="Saved", timeout=6, markup=False)
+        self.notify(_("Saved {name} to {parent}").format(name=written.name, parent=written.parent), title=_("Saved"), timeout=6, markup=False)
         self.dismiss(written)
 
     def _replace_answer(self, replace: bool | None) -> None:
         if replace:
             self.action_save(overwrite=True)
         else:
-            self.show_error("Not replaced: choose another name.")
+            self.show_error(_("Not replaced: choose another name."))
             self.path_input.focus()
 
     def _idle(self, error: str | None = None) -> None:

@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from hostui.frame.dialog import DialogScreen
 from hostui.frame.errors import error_line
+from hostui.i18n import N_, _
 from hostui.widgets.key_bar import KeyBar
 
 __all__ = ["SecretScreen", "SecretLine", "Secrets"]
@@ -60,9 +61,9 @@ class SecretScreen(DialogScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "copy", "Copy"),
-        Binding("enter", "close", "Done", show=False),
-        Binding("escape", "close", "Close"),
+        Binding("c", "copy", N_("Copy")),
+        Binding("enter", "close", N_("Done"), show=False),
+        Binding("escape", "close", N_("Close")),
     ]
 
     def __init__(self, title: str, fetch: Callable[[], Awaitable[Secrets]], *, waiting: str) -> None:
@@ -118,4 +119,4 @@ class SecretScreen(DialogScreen[None]):
         line = self._copyable()
         if line is not None:
             self.app.copy_to_clipboard(line.value)
-            self.notify(f"{line.label} copied to the clipboard.", timeout=3, markup=False)
+            self.notify(_("{label} copied to the clipboard.").format(label=line.label), timeout=3, markup=False)

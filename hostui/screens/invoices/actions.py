@@ -12,30 +12,36 @@ from rich.text import Text
 
 from backend.contract import InvoiceRow, InvoiceStatus
 from hostui.frame.actions import ActionTable, ObjectAction
+from hostui.i18n import N_, _
 
 __all__ = ["INVOICE_ACTIONS", "status_text", "status_word"]
 
 INVOICE_ACTIONS: ActionTable[InvoiceRow] = ActionTable(
     "invoice",
-    "invoice",
+    N_("invoice"),
     (
-        ObjectAction("view", "View", "v", "Show the invoice: lines, totals, payments", footer=False,
-                     command="View {object}"),
-        ObjectAction("menu", "Actions", "a", "Everything that can be done with the invoice", in_menu=False,
-                     command="Actions for {object}"),
-        ObjectAction("pay", "Pay", "p", "Pay the invoice: account balance, bank transfer or card"),
-        ObjectAction("delete", "Delete", "x", "Delete the unpaid invoice; it stays listed under Deleted",
+        ObjectAction("view", N_("View"), "v", N_("Show the invoice: lines, totals, payments"), footer=False,
+                     command=N_("View {object}")),
+        ObjectAction("menu", N_("Actions"), "a", N_("Everything that can be done with the invoice"), in_menu=False,
+                     command=N_("Actions for {object}")),
+        ObjectAction("pay", N_("Pay"), "p", N_("Pay the invoice: account balance, bank transfer or card")),
+        ObjectAction("delete", N_("Delete"), "x", N_("Delete the unpaid invoice; it stays listed under Deleted"),
                      confirm=True, destructive=True),
-        ObjectAction("pay_link", "Pay link", "c", "Make a link that pays the invoice without logging in, and copy it",
-                     command="Copy a pay link for {object}"),
-        ObjectAction("quote", "Quote", "r", "Request a quote (PDF) for the invoice",
-                     command="Request a quote for {object}"),
-        ObjectAction("download", "PDF", "w", "Download the paid invoice as a PDF", command="Download {object} (PDF)"),
-        ObjectAction("renew", "Renew", "n", "Renew the invoice's order: a new invoice for its next period",
-                     confirm=True, command="Renew the order of {object}"),
+        ObjectAction("pay_link", N_("Pay link"), "c", N_("Make a link that pays the invoice without logging in, and copy it"),
+                     command=N_("Copy a pay link for {object}")),
+        ObjectAction("quote", N_("Quote"), "r", N_("Request a quote (PDF) for the invoice"),
+                     command=N_("Request a quote for {object}")),
+        ObjectAction("download", N_("PDF"), "w", N_("Download the paid invoice as a PDF"), command=N_("Download {object} (PDF)")),
+        ObjectAction("renew", N_("Renew"), "n", N_("Renew the invoice's order: a new invoice for its next period"),
+                     confirm=True, command=N_("Renew the order of {object}")),
     ),
     label=lambda row: row.number,
+    plural=N_("invoices"),
 )
+
+# The words status_word() returns and the filters' ids (an export's title), for the
+# catalogue: they are translated where shown.
+_STATUS_WORDS = (N_("overdue"), N_("unpaid"), N_("paid"), N_("deleted"), N_("all"))
 
 
 def status_word(row: InvoiceRow) -> str:
@@ -48,4 +54,4 @@ def status_text(row: InvoiceRow) -> Text:
     """The status as a word with a style; the word alone tells it (no colour needed)."""
     word = status_word(row)
     style = {"overdue": "bold red", "unpaid": "bold yellow", "paid": "green", "deleted": "dim"}[word]
-    return Text(word, style=style)
+    return Text(_(word), style=style)

@@ -20,6 +20,7 @@ from textual.worker import Worker
 
 from backend.contract import Document, InvoiceDetail, InvoiceQuery, InvoiceRow
 from hostui.frame.host import host_app
+from hostui.i18n import _
 from hostui.screens.dialogs.confirm import ConfirmScreen
 from hostui.screens.dialogs.save_file import SaveFileScreen
 from hostui.screens.invoices.actions import status_word
@@ -34,11 +35,11 @@ __all__ = ["InvoiceHandlers", "invoice_summary"]
 def invoice_summary(row: InvoiceRow) -> str:
     parts = [money(row.total, row.currency), status_word(row)]
     if row.status.value == "unpaid":
-        parts.append(f"due {day(row.due_at)}")
+        parts.append(_("due {day}").format(day=day(row.due_at)))
     if row.payment_method is not None:
-        parts.append(f"bound to {method_label(row.payment_method)}")
+        parts.append(_("bound to {method_label}").format(method_label=method_label(row.payment_method)))
     if row.order_number:
-        parts.append(f"order {row.order_number}")
+        parts.append(_("order {order_number}").format(order_number=row.order_number))
     return " · ".join(parts)
 
 
@@ -96,11 +97,10 @@ class InvoiceHandlers:
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Delete invoice {row.number} ({money(row.total, row.currency)})? "
-                "It stays visible under the Deleted filter.",
-                title="Delete invoice",
-                yes="Delete",
-                no="Keep",
+                _("Delete invoice {number} ({money})? It stays visible under the Deleted filter.").format(number=row.number, money=money(row.total, row.currency)),
+                title=_("Delete invoice"),
+                yes=_("Delete"),
+                no=_("Keep"),
             ),
             answered,
         )
@@ -111,7 +111,7 @@ class InvoiceHandlers:
         except Exception as error:  # noqa: BLE001 - reported once, never a traceback
             self.app.errors.report(error)
             return
-        self.app.notify(f"Deleted invoice {detail.number}. It is listed under the Deleted filter.", markup=False)
+        self.app.notify(_("Deleted invoice {number}. It is listed under the Deleted filter.").format(number=detail.number), markup=False)
         self.changed()
 
     def renew(self, row: InvoiceRow) -> None:
@@ -127,11 +127,10 @@ class InvoiceHandlers:
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Renew order {row.order_number}? A new unpaid invoice is issued for its next "
-                "billing period, payable with any method.",
-                title="Renew order",
-                yes="Renew",
-                no="Cancel",
+                _("Renew order {order_number}? A new unpaid invoice is issued for its next billing period, payable with any method.").format(order_number=row.order_number),
+                title=_("Renew order"),
+                yes=_("Renew"),
+                no=_("Cancel"),
                 dangerous=False,
             ),
             answered,
@@ -143,9 +142,9 @@ class InvoiceHandlers:
         except Exception as error:  # noqa: BLE001 - reported once, never a traceback
             self.app.errors.report(error)
             return
-        period = f" for {day(detail.period_start)} to {day(detail.period_end)}" if detail.period_start else ""
+        period = _(" for {day} to {day2}").format(day=day(detail.period_start), day2=day(detail.period_end)) if detail.period_start else ""
         self.app.notify(
-            f"Issued invoice {detail.number}{period}: {money(detail.total, detail.currency)}.", markup=False
+            _("Issued invoice {number}{period}: {money}.").format(number=detail.number, period=period, money=money(detail.total, detail.currency)), markup=False
         )
         self.changed()
 
@@ -156,16 +155,16 @@ class InvoiceHandlers:
         self.app.push_screen(SaveFileScreen(title, fetch, what=what, directory=self.app.download_dir))
 
     def quote(self, row: InvoiceRow) -> None:
-        self._save(f"Quote for {row.number}", "quote PDF", lambda: self.service.quote_document(row.id))
+        self._save(_("Quote for {number}").format(number=row.number), _("quote PDF"), lambda: self.service.quote_document(row.id))
 
     def download(self, row: InvoiceRow) -> None:
-        self._save(f"Invoice {row.number} (PDF)", "invoice PDF", lambda: self.service.invoice_document(row.id))
+        self._save(_("Invoice {number} (PDF)").format(number=row.number), _("invoice PDF"), lambda: self.service.invoice_document(row.id))
 
     # -- list actions
 
     def export_csv(self, query: InvoiceQuery) -> None:
         self._save(
-            f"Export {query.status.value} invoices (CSV)",
-            "CSV export",
+            _("Export {filter} invoices (CSV)").format(filter=_(query.status.value)),
+            _("CSV export"),
             lambda: self.service.export_invoices_csv(query),
         )

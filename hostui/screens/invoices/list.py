@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from backend.contract import InvoiceFilter, InvoiceQuery, InvoiceRow, NotFound, Page
 from hostui.frame.host import host_app
 from hostui.frame.paged_list import Column, ListFilter, ListQuery, PagedListScreen
+from hostui.i18n import N_
 from hostui.screens.invoices.actions import INVOICE_ACTIONS, status_text
 from hostui.screens.invoices.handlers import InvoiceHandlers, invoice_summary
 from hostui.widgets.formatting import day, method_label, money
@@ -34,26 +35,26 @@ def _method(row: InvoiceRow) -> Text:
 class InvoicesScreen(PagedListScreen[InvoiceRow]):
     SECTION = "invoices"
     TABLE = INVOICE_ACTIONS
-    SEARCH_PLACEHOLDER = "Search invoice or order number (enter keeps it, escape clears it)"
+    SEARCH_PLACEHOLDER = N_("Search invoice or order number (enter keeps it, escape clears it)")
     FILTERS = (
-        ListFilter(InvoiceFilter.UNPAID.value, "Unpaid", "No unpaid invoices — nothing to pay."),
-        ListFilter(InvoiceFilter.PAID.value, "Paid", "No paid invoices yet."),
-        ListFilter(InvoiceFilter.ALL.value, "All", "No invoices yet."),
-        ListFilter(InvoiceFilter.DELETED.value, "Deleted", "No deleted invoices."),
+        ListFilter(InvoiceFilter.UNPAID.value, N_("Unpaid"), N_("No unpaid invoices — nothing to pay.")),
+        ListFilter(InvoiceFilter.PAID.value, N_("Paid"), N_("No paid invoices yet.")),
+        ListFilter(InvoiceFilter.ALL.value, N_("All"), N_("No invoices yet.")),
+        ListFilter(InvoiceFilter.DELETED.value, N_("Deleted"), N_("No deleted invoices.")),
     )
     # Widths are the demo's longest cells; priorities decide what a narrow terminal drops.
     COLUMNS = (
-        Column("number", "Number", 9, 100, lambda row: Text(row.number)),
-        Column("issued", "Issued", 10, 30, lambda row: Text(day(row.issued_at))),
-        Column("due", "Due", 10, 60, lambda row: Text(day(row.due_at), style="red" if row.overdue else "")),
-        Column("order", "Order", 9, 50, lambda row: Text(row.order_number or "—")),
-        Column("amount", "Amount", 12, 90, lambda row: Text(money(row.total, row.currency), justify="right"),
+        Column("number", N_("Number"), 9, 100, lambda row: Text(row.number)),
+        Column("issued", N_("Issued"), 10, 30, lambda row: Text(day(row.issued_at))),
+        Column("due", N_("Due"), 10, 60, lambda row: Text(day(row.due_at), style="red" if row.overdue else "")),
+        Column("order", N_("Order"), 9, 50, lambda row: Text(row.order_number or "—")),
+        Column("amount", N_("Amount"), 12, 90, lambda row: Text(money(row.total, row.currency), justify="right"),
                justify="right"),
-        Column("status", "Status", 7, 80, status_text),
-        Column("method", "Method", 8, 40, _method),
+        Column("status", N_("Status"), 7, 80, status_text),
+        Column("method", N_("Method"), 8, 40, _method),
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "export_csv", "CSV", id="invoices.export_csv"),
+        Binding("e", "export_csv", N_("CSV"), id="invoices.export_csv"),
     ]
 
     async def fetch(self, query: ListQuery) -> Page[InvoiceRow]:

@@ -23,12 +23,13 @@ from textual.widgets import Static
 from backend.contract import InvoiceRow, PayLink, PortalService
 from hostui.frame.dialog import DialogScreen
 from hostui.frame.errors import error_line
+from hostui.i18n import N_, _
 from hostui.widgets.key_bar import KeyBar
 from hostui.widgets.formatting import money
 
 __all__ = ["PayLinkScreen", "PAY_LINK_WARNING"]
 
-PAY_LINK_WARNING = "Anyone with this link can see this invoice's total and pay it, without logging in."
+PAY_LINK_WARNING = N_("Anyone with this link can see this invoice's total and pay it, without logging in.")
 
 
 def _expiry(link: PayLink) -> str:
@@ -62,9 +63,9 @@ class PayLinkScreen(DialogScreen[PayLink | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "copy", "Copy again"),
-        Binding("enter", "close", "Done", show=False),
-        Binding("escape", "close", "Close"),
+        Binding("c", "copy", N_("Copy again")),
+        Binding("enter", "close", N_("Done"), show=False),
+        Binding("escape", "close", N_("Close")),
     ]
 
     def __init__(self, row: InvoiceRow, service: PortalService) -> None:
@@ -75,14 +76,14 @@ class PayLinkScreen(DialogScreen[PayLink | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(f"Creating a payment link for {self.row.number}…", id="status", markup=False)
+            yield Static(_("Creating a payment link for {number}…").format(number=self.row.number), id="status", markup=False)
             yield Static("", id="url", markup=False)
             yield Static("", id="info")
             yield Static("", id="error", classes="dialog-error", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#dialog").border_title = f"Payment link · {self.row.number}"
+        self.query_one("#dialog").border_title = _("Payment link · {number}").format(number=self.row.number)
         self.create()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -96,23 +97,23 @@ class PayLinkScreen(DialogScreen[PayLink | None]):
             link = await self.service.create_pay_link(self.row.id)
         except Exception as error:  # noqa: BLE001 - shown in the dialog
             self.query_one("#status", Static).display = False
-            self.show_error(f"No payment link: {error_line(error)}")
+            self.show_error(_("No payment link: {error_line}").format(error_line=error_line(error)))
             return
         self.link = link
         self.app.copy_to_clipboard(link.url)
         self.query_one("#status", Static).update(
             Text.assemble(
-                ("Copied to the clipboard", "bold"),
-                f" — the link to pay {self.row.number} ({money(self.row.total, self.row.currency)}):",
+                (_("Copied to the clipboard"), "bold"),
+                _(" — the link to pay {number} ({money}):").format(number=self.row.number, money=money(self.row.total, self.row.currency)),
             )
         )
         # Also a hyperlink (OSC 8): terminals that know it keep it one link when wrapped.
         self.query_one("#url", Static).update(Text(link.url, style=Style(link=link.url)))
         info = Text()
-        info.append(f"Valid until {_expiry(link)}.\n")
-        info.append(PAY_LINK_WARNING, style="bold")
+        info.append(_("Valid until {expiry}.\n").format(expiry=_expiry(link)))
+        info.append(_(PAY_LINK_WARNING), style="bold")
         info.append(
-            "\nIf your terminal did not copy it (no OSC 52 support), select the link above.",
+            _("\nIf your terminal did not copy it (no OSC 52 support), select the link above."),
             style="dim",
         )
         self.query_one("#info", Static).update(info)
@@ -123,7 +124,7 @@ class PayLinkScreen(DialogScreen[PayLink | None]):
         if self.link is None:
             return
         self.app.copy_to_clipboard(self.link.url)
-        self.notify("Payment link copied to the clipboard.", timeout=3)
+        self.notify(_("Payment link copied to the clipboard."), timeout=3)
 
     def action_close(self) -> None:
         self.dismiss(self.link)

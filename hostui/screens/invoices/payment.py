@@ -55,20 +55,20 @@ from backend.contract import (
 )
 from hostui.frame.dialog import DialogScreen
 from hostui.frame.errors import as_sentence, can_retry, error_line
+from hostui.i18n import N_, _
 from hostui.screens.invoices.actions import INVOICE_ACTIONS
 from hostui.widgets.formatting import day, method_label, money
 from hostui.widgets.key_bar import KeyBar
 
 __all__ = ["PaymentMethodScreen", "bound_rule"]
 
-CARD_TEXT = "Open this link in a browser to pay by card"
+CARD_TEXT = N_("Open this link in a browser to pay by card")
 
 
 def bound_rule(method: PaymentMethodCode) -> str:
     """The spec's rule for an invoice whose payment method was chosen already."""
     return (
-        f"This invoice is bound to {method_label(method)}. "
-        "To pay another way, delete it (x) and renew its order (n) for a new invoice."
+        _("This invoice is bound to {method_label}. To pay another way, delete it (x) and renew its order (n) for a new invoice.").format(method_label=method_label(method))
     )
 
 
@@ -122,12 +122,12 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # priority: shown in the footer and handled here, not by the focused OptionList
-        Binding("enter", "pay", "Pay", priority=True),
-        Binding("enter", "done", "Done", priority=True),
-        Binding("i", "copy('iban')", "Copy IBAN"),
-        Binding("f", "copy('reference')", "Copy reference"),
-        Binding("c", "copy('checkout')", "Copy link"),
-        Binding("escape", "close", "Close"),
+        Binding("enter", "pay", N_("Pay"), priority=True),
+        Binding("enter", "done", N_("Done"), priority=True),
+        Binding("i", "copy('iban')", N_("Copy IBAN")),
+        Binding("f", "copy('reference')", N_("Copy reference")),
+        Binding("c", "copy('checkout')", N_("Copy link")),
+        Binding("escape", "close", N_("Close")),
     ]
 
     def __init__(
@@ -156,16 +156,16 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(self._summary(), id="summary", classes="dialog-line")
-            yield Static("Choose the payment method:", id="choose", classes="dialog-muted")
+            yield Static(_("Choose the payment method:"), id="choose", classes="dialog-muted")
             yield OptionList(id="methods")
             yield Static("", id="rule", markup=False)
             yield Static("", id="error", classes="dialog-error", markup=False)
-            yield Static("Loading payment methods…", id="status", markup=False)
+            yield Static(_("Loading payment methods…"), id="status", markup=False)
             yield Static("", id="outcome")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#dialog").border_title = f"Pay invoice {self.row.number}"
+        self.query_one("#dialog").border_title = _("Pay invoice {number}").format(number=self.row.number)
         self.query_one("#methods").display = False
         self.query_one("#choose").display = False
         self.load()
@@ -175,11 +175,11 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
         text = Text()
         text.append(money(invoice.total, invoice.currency), style="bold")
         if invoice.status == InvoiceStatus.UNPAID:
-            text.append(f" · due {day(invoice.due_at)}")
+            text.append(_(" · due {day}").format(day=day(invoice.due_at)))
         else:
-            text.append(f" · {invoice.status.value}")
+            text.append(" · " + _(invoice.status.value))
         if invoice.order_number:
-            text.append(f" · order {invoice.order_number}")
+            text.append(_(" · order {order_number}").format(order_number=invoice.order_number))
         return text
 
     def _set_status(self, text: str) -> None:
@@ -199,7 +199,7 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
             )
         except Exception as error:  # noqa: BLE001 - shown in the dialog
             self._set_status("")
-            self.show_error(f"Cannot pay now: {error_line(error)}")
+            self.show_error(_("Cannot pay now: {error_line}").format(error_line=error_line(error)))
             return
         self.invoice, self.methods, self.account = invoice, methods, account
         self._set_status("")
@@ -209,12 +209,12 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
     def _method_hint(self, method: PaymentMethod) -> str:
         if method.code == PaymentMethodCode.BALANCE:
             if self.account is not None:
-                return f"balance {money(self.account.balance, self.account.currency)}"
+                return _("balance {money}").format(money=money(self.account.balance, self.account.currency))
             return ""
         if method.code == PaymentMethodCode.BANK_TRANSFER:
-            return "get IBAN and reference; paid when booked"
+            return _("get IBAN and reference; paid when booked")
         if method.code == PaymentMethodCode.CARD:
-            return "checkout link to open in a browser"
+            return _("checkout link to open in a browser")
         return ""
 
     def _show_methods(self) -> None:
@@ -223,7 +223,7 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
         if not pay.enabled:
             # Paid or deleted (maybe meanwhile, elsewhere): nothing to choose, say so.
             self.closed = True
-            self.show_error(f"Invoice {invoice.number} cannot be paid: {pay.reason}.")
+            self.show_error(_("Invoice {number} cannot be paid: {reason}.").format(number=invoice.number, reason=pay.reason))
             self.refresh_bindings()
             return
         bound = invoice.payment_method
@@ -233,7 +233,7 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
             prompt.append(f"{method.name:<18}")
             disabled = bound is not None and method.code != bound
             if disabled:
-                prompt.append(f"  not for this invoice (bound to {method_label(bound)})", style="italic")
+                prompt.append(_("  not for this invoice (bound to {method_label})").format(method_label=method_label(bound)), style="italic")
             else:
                 prompt.append(f"  {self._method_hint(method)}", style="dim")
             options.append(Option(prompt, id=method.code.value, disabled=disabled))
@@ -297,7 +297,7 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
         self.attempted = True
         self.show_error(None)
         self.query_one("#methods", OptionList).disabled = True
-        self._set_status(f"Paying {money(self.invoice.total, self.invoice.currency)} by {method_label(code)}…")
+        self._set_status(_("Paying {money} by {method_label}…").format(money=money(self.invoice.total, self.invoice.currency), method_label=method_label(code)))
         self.refresh_bindings()
         self.pay(code)
 
@@ -316,12 +316,14 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
         menu = self.query_one("#methods", OptionList)
         menu.disabled = False
         if isinstance(error, InsufficientFunds):
-            message = f"{as_sentence(error_line(error))} Choose another method, or top up the balance first."
+            message = _("{error} Choose another method, or top up the balance first.").format(
+                error=as_sentence(error_line(error))
+            )
         else:
             message = as_sentence(error_line(error))
             if can_retry(error):
                 # The same idempotency key goes with the retry: the portal replays, never charges twice.
-                message += " Press enter to try again (it will not be charged twice)."
+                message += _(" Press enter to try again (it will not be charged twice).")
         self.show_error(message)
         menu.focus()
         self.refresh_bindings()
@@ -336,7 +338,7 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
         self.query_one("#choose").display = False
         self._show_rule(None)
         self.query_one("#outcome", Static).update(self._render_outcome(outcome))
-        self.query_one("#dialog").border_title = f"Invoice {self.row.number} · {method_label(outcome.method)}"
+        self.query_one("#dialog").border_title = _("Invoice {number} · {method_label}").format(number=self.row.number, method_label=method_label(outcome.method))
         if outcome.checkout_url:
             self.add_class("-wide")  # the URL in as few lines as the terminal allows
             self.app.copy_to_clipboard(outcome.checkout_url)
@@ -346,27 +348,27 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
             self.on_changed()
 
     def _render_outcome(self, outcome: PaymentOutcome) -> Group | Text:
-        replay = "This payment had already gone through; it is shown again, nothing was charged twice."
+        replay = _("This payment had already gone through; it is shown again, nothing was charged twice.")
         if outcome.method == PaymentMethodCode.BANK_TRANSFER and outcome.bank_transfer is not None:
             bank = outcome.bank_transfer
             grid = Table.grid(padding=(0, 2))
             grid.add_column(style="bold", no_wrap=True)
             grid.add_column(overflow="fold")
-            grid.add_row("Beneficiary", Text(bank.beneficiary))
-            grid.add_row("IBAN", Text(bank.iban, style="bold"))
-            grid.add_row("BIC", Text(bank.bic))
-            grid.add_row("Bank", Text(bank.bank))
-            grid.add_row("Reference", Text(bank.reference, style="bold"))
-            grid.add_row("Amount", Text(money(bank.amount, bank.currency), style="bold"))
+            grid.add_row(_("Beneficiary"), Text(bank.beneficiary))
+            grid.add_row(_("IBAN"), Text(bank.iban, style="bold"))
+            grid.add_row(_("BIC"), Text(bank.bic))
+            grid.add_row(_("Bank"), Text(bank.bank))
+            grid.add_row(_("Reference"), Text(bank.reference, style="bold"))
+            grid.add_row(_("Amount"), Text(money(bank.amount, bank.currency), style="bold"))
             notes = Text(
-                "The invoice stays unpaid until the transfer is booked. "
-                "i copies the IBAN, f the reference.",
+                _("The invoice stays unpaid until the transfer is booked. "
+                "i copies the IBAN, f the reference."),
                 style="dim",
             )
             if outcome.replayed:
                 notes.append(f"\n{replay}")
             return Group(
-                Text("Please transfer, quoting the reference:", style="bold"),
+                Text(_("Please transfer, quoting the reference:"), style="bold"),
                 Text(""),
                 grid,
                 Text(""),
@@ -374,21 +376,21 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
             )
         text = Text()
         if outcome.method == PaymentMethodCode.CARD and outcome.checkout_url:
-            text.append(f"{CARD_TEXT}:\n\n", style="bold")
+            text.append(f"{_(CARD_TEXT)}:\n\n", style="bold")
             # A hyperlink too (OSC 8): terminals that know it keep it one link when wrapped.
             text.append(outcome.checkout_url, style=Style(bold=True, link=outcome.checkout_url))
             text.append(
-                "\n\nCopied to the clipboard (c copies it again). The invoice is marked paid "
-                "once the card is charged.",
+                _("\n\nCopied to the clipboard (c copies it again). The invoice is marked paid "
+                "once the card is charged."),
                 style="dim",
             )
         elif outcome.method == PaymentMethodCode.BALANCE:
-            text.append("Paid ", style="bold green")
+            text.append(_("Paid "), style="bold green")
             text.append(money(outcome.payment.amount, outcome.payment.currency), style="bold")
-            text.append(" from the account balance.")
+            text.append(_(" from the account balance."))
             if outcome.balance_after is not None:
                 currency = self.account.currency if self.account is not None else outcome.payment.currency
-                text.append(" Balance now ")
+                text.append(_(" Balance now "))
                 text.append(money(outcome.balance_after, currency), style="bold")
                 text.append(".")
         else:
@@ -405,13 +407,13 @@ class PaymentMethodScreen(DialogScreen[PaymentOutcome | None]):
         if what == "iban" and outcome.bank_transfer is not None:
             value, label = outcome.bank_transfer.iban, "IBAN"
         elif what == "reference" and outcome.bank_transfer is not None:
-            value, label = outcome.bank_transfer.reference, "Reference"
+            value, label = outcome.bank_transfer.reference, _("Reference")
         elif what == "checkout" and outcome.checkout_url:
-            value, label = outcome.checkout_url, "Checkout link"
+            value, label = outcome.checkout_url, _("Checkout link")
         if value is None:
             return
         self.app.copy_to_clipboard(value)
-        self.notify(f"{label} copied to the clipboard: {value}", timeout=4, markup=False)
+        self.notify(_("{label} copied to the clipboard: {value}").format(label=label, value=value), timeout=4, markup=False)
 
     def action_done(self) -> None:
         self.dismiss(self.outcome)

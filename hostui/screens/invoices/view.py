@@ -25,6 +25,7 @@ from hostui.frame.dialog import DialogScreen
 from hostui.frame.errors import error_line
 from hostui.frame.host import host_app
 from hostui.frame.object_screen import ObjectScreen
+from hostui.i18n import N_, _, number
 from hostui.screens.invoices.actions import INVOICE_ACTIONS, status_text, status_word
 from hostui.widgets.formatting import day, method_label, money
 from hostui.widgets.key_bar import KeyBar
@@ -44,11 +45,11 @@ def _rate(rate: object) -> str:
 
 def _not_now(detail: InvoiceDetail) -> str:
     refused = [
-        f"{INVOICE_ACTIONS[state.id].title} ({state.reason})"
+        _("{title} ({reason})").format(title=_(INVOICE_ACTIONS[state.id].title), reason=state.reason)
         for state in detail.actions
         if not state.enabled and state.id in INVOICE_ACTIONS
     ]
-    return "Not possible now: " + "; ".join(refused) + "." if refused else ""
+    return _("Not possible now: ") + "; ".join(refused) + "." if refused else ""
 
 
 def render_invoice(detail: InvoiceDetail) -> Group:
@@ -63,48 +64,48 @@ def render_invoice(detail: InvoiceDetail) -> Group:
     status = status_text(detail)
     if detail.status == InvoiceStatus.DELETED and detail.deleted_at is not None:
         status.append(f" {day(detail.deleted_at)}", style="dim")
-    bound = Text(method_label(detail.payment_method)) if detail.payment_method else Text("not chosen yet", style="dim")
+    bound = Text(method_label(detail.payment_method)) if detail.payment_method else Text(_("not chosen yet"), style="dim")
     period = (
         f"{day(detail.period_start)} – {day(detail.period_end)}"
         if detail.period_start is not None or detail.period_end is not None
         else "—"
     )
-    facts.add_row("Status", status, "Issued", day(detail.issued_at))
-    facts.add_row("Order", Text(detail.order_number or "—"), "Due", day(detail.due_at))
-    facts.add_row("Method", bound, "Paid", day(detail.paid_at))
-    facts.add_row("Period", period, "", "")
+    facts.add_row(_("Status"), status, _("Issued"), day(detail.issued_at))
+    facts.add_row(_("Order"), Text(detail.order_number or "—"), _("Due"), day(detail.due_at))
+    facts.add_row(_("Method"), bound, _("Paid"), day(detail.paid_at))
+    facts.add_row(_("Period"), period, "", "")
 
     lines = Table(expand=True, box=None, padding=(0, 1), show_edge=False, header_style="bold")
-    lines.add_column("Description", ratio=1, overflow="fold")
-    lines.add_column("Qty", justify="right", no_wrap=True)
-    lines.add_column("Unit price", justify="right", no_wrap=True)
-    lines.add_column("Amount", justify="right", no_wrap=True)
+    lines.add_column(_("Description"), ratio=1, overflow="fold")
+    lines.add_column(_("Qty"), justify="right", no_wrap=True)
+    lines.add_column(_("Unit price"), justify="right", no_wrap=True)
+    lines.add_column(_("Amount"), justify="right", no_wrap=True)
     for line in detail.lines:
         lines.add_row(
             Text(line.description),
-            f"{line.quantity:,}",
+            number(line.quantity),
             money(line.unit_price, currency),
             money(line.amount, currency),
         )
     if not detail.lines:
-        lines.add_row(Text("no lines", style="dim"), "", "", "")
+        lines.add_row(Text(_("no lines"), style="dim"), "", "", "")
 
     totals = Table.grid(padding=(0, 1), expand=True)
     totals.add_column(ratio=1)
     totals.add_column(justify="right", no_wrap=True)
     totals.add_column(justify="right", no_wrap=True)
-    totals.add_row("", "Net", money(detail.net, currency))
-    totals.add_row("", f"Tax {_rate(detail.tax_rate)}", money(detail.tax, currency))
-    totals.add_row("", Text("Total", style="bold"), Text(money(detail.total, currency), style="bold"))
+    totals.add_row("", _("Net"), money(detail.net, currency))
+    totals.add_row("", _("Tax {rate}").format(rate=_rate(detail.tax_rate)), money(detail.tax, currency))
+    totals.add_row("", Text(_("Total"), style="bold"), Text(money(detail.total, currency), style="bold"))
 
     payments: Table | Text
     if detail.payments:
         payments = Table(expand=True, box=None, padding=(0, 1), show_edge=False, header_style="bold")
-        payments.add_column("Date", no_wrap=True)
-        payments.add_column("Method", no_wrap=True)
-        payments.add_column("Amount", justify="right", no_wrap=True)
-        payments.add_column("Status", no_wrap=True)
-        payments.add_column("Reference", ratio=1, overflow="fold")
+        payments.add_column(_("Date"), no_wrap=True)
+        payments.add_column(_("Method"), no_wrap=True)
+        payments.add_column(_("Amount"), justify="right", no_wrap=True)
+        payments.add_column(_("Status"), no_wrap=True)
+        payments.add_column(_("Reference"), ratio=1, overflow="fold")
         for record in detail.payments:
             style = {
                 PaymentStatus.COMPLETED: "green",
@@ -119,7 +120,7 @@ def render_invoice(detail: InvoiceDetail) -> Group:
                 Text(record.reference),
             )
     else:
-        payments = Text("  none yet", style="dim")
+        payments = Text(_("  none yet"), style="dim")
 
     return Group(
         facts,
@@ -127,7 +128,7 @@ def render_invoice(detail: InvoiceDetail) -> Group:
         lines,
         totals,
         Text(""),
-        Text("Payments", style="bold"),
+        Text(_("Payments"), style="bold"),
         payments,
         Text(""),
         Text(_not_now(detail), style="italic dim"),
@@ -166,7 +167,7 @@ class InvoiceViewScreen(ObjectScreen, DialogScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(binding for binding in INVOICE_ACTIONS.bindings() if binding.id != "invoice.view"),
-        Binding("escape", "close", "Close"),
+        Binding("escape", "close", N_("Close")),
     ]
 
     def __init__(self, row: InvoiceRow, handlers: InvoiceHandlers) -> None:
@@ -189,14 +190,14 @@ class InvoiceViewScreen(ObjectScreen, DialogScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(f"Loading invoice {self.row.number}…", id="loading-text", markup=False)
+            yield Static(_("Loading invoice {number}…").format(number=self.row.number), id="loading-text", markup=False)
             yield Static("", id="error", classes="dialog-error", markup=False)
             with VerticalScroll(id="body"):
                 yield Static("", id="content")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#dialog").border_title = f"Invoice {self.row.number}"
+        self.query_one("#dialog").border_title = _("Invoice {number}").format(number=self.row.number)
         self.query_one("#body").display = False
         self.reload()
 
@@ -207,7 +208,7 @@ class InvoiceViewScreen(ObjectScreen, DialogScreen[None]):
             detail = await host_app(self).service.get_invoice(self.row.id)
         except Exception as error:  # noqa: BLE001 - shown in the dialog, never a traceback
             self.query_one("#loading-text").display = False
-            self.show_error(f"Could not load invoice {self.row.number}: {error_line(error)}")
+            self.show_error(_("Could not load invoice {number}: {error_line}").format(number=self.row.number, error_line=error_line(error)))
             return
         self.detail = detail
         self.show_error(None)
@@ -216,7 +217,7 @@ class InvoiceViewScreen(ObjectScreen, DialogScreen[None]):
         body.display = True
         self.query_one("#content", Static).update(render_invoice(detail))
         dialog = self.query_one("#dialog")
-        dialog.border_subtitle = f"{money(detail.total, detail.currency)} · {status_word(detail)}"
+        dialog.border_subtitle = f"{money(detail.total, detail.currency)} · {_(status_word(detail))}"
         body.focus()
         self.refresh_bindings()
 

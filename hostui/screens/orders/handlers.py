@@ -15,6 +15,7 @@ from textual.screen import Screen
 from backend.contract import InvoiceDetail, OrderRow, TicketDetail
 from hostui.frame.host import host_app
 from hostui.frame.paged_list import ListScope
+from hostui.i18n import _
 from hostui.screens.dialogs.confirm import ConfirmScreen
 from hostui.screens.invoices import pay_invoice_dialog
 from hostui.screens.tickets import NewTicketScreen
@@ -26,8 +27,8 @@ __all__ = ["OrderHandlers", "order_summary"]
 
 
 def order_summary(row: OrderRow) -> str:
-    parts = [row.tariff, f"{money(row.price, row.currency)} per {period_text(row.billing_period_months)}",
-             f"paid until {day(row.period_end)}"]
+    parts = [row.tariff, _("{money} per {period_text}").format(money=money(row.price, row.currency), period_text=period_text(row.billing_period_months)),
+             _("paid until {day}").format(day=day(row.period_end))]
     if row.main_ip:
         parts.insert(1, row.main_ip)
     return " · ".join(parts)
@@ -55,7 +56,7 @@ class OrderHandlers:
 
     def invoices(self, row: OrderRow) -> None:
         self.host.run_worker(
-            self.app.show_list("invoices", ListScope("order", row.id, f"order {row.number}"), filter_id="all"),
+            self.app.show_list("invoices", ListScope("order", row.id, _("order {number}").format(number=row.number)), filter_id="all"),
             group="order-navigation",
         )
 
@@ -64,7 +65,7 @@ class OrderHandlers:
 
         def created(detail: TicketDetail | None) -> None:
             if detail is not None:
-                self.app.notify(f"Ticket {detail.number} created: {detail.subject}", markup=False)
+                self.app.notify(_("Ticket {number} created: {subject}").format(number=detail.number, subject=detail.subject), markup=False)
                 self.app.tickets_changed()
 
         self.app.push_screen(NewTicketScreen(order_id=row.id), created)
@@ -80,11 +81,10 @@ class OrderHandlers:
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Renew order {row.number} ({row.tariff})? An invoice is issued for its next "
-                f"{period_text(row.billing_period_months)}: {money(row.price, row.currency)} net.",
-                title="Renew order",
-                yes="Renew",
-                no="Cancel",
+                _("Renew order {number} ({tariff})? An invoice is issued for its next {period_text}: {money} net.").format(number=row.number, tariff=row.tariff, period_text=period_text(row.billing_period_months), money=money(row.price, row.currency)),
+                title=_("Renew order"),
+                yes=_("Renew"),
+                no=_("Cancel"),
                 dangerous=False,
             ),
             answered,
@@ -104,11 +104,10 @@ class OrderHandlers:
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Issued invoice {invoice.number} for {day(invoice.period_start)} to {day(invoice.period_end)}: "
-                f"{money(invoice.total, invoice.currency)}. Pay it now?",
-                title="Order renewed",
-                yes="Pay now",
-                no="Later",
+                _("Issued invoice {number} for {day} to {day2}: {money}. Pay it now?").format(number=invoice.number, day=day(invoice.period_start), day2=day(invoice.period_end), money=money(invoice.total, invoice.currency)),
+                title=_("Order renewed"),
+                yes=_("Pay now"),
+                no=_("Later"),
                 dangerous=False,
             ),
             pay_now,

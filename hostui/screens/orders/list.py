@@ -13,6 +13,7 @@ from rich.text import Text
 from backend.contract import NotFound, OrderFilter, OrderQuery, OrderRow, Page
 from hostui.frame.host import host_app
 from hostui.frame.paged_list import Column, ListFilter, ListQuery, PagedListScreen
+from hostui.i18n import N_
 from hostui.screens.orders.actions import ORDER_ACTIONS, order_status_text, power_text
 from hostui.screens.orders.handlers import OrderHandlers, order_summary
 from hostui.widgets.formatting import day, money
@@ -31,22 +32,22 @@ class OrdersScreen(PagedListScreen[OrderRow]):
     SECTION = "orders"
     TABLE = ORDER_ACTIONS
     OPEN_ACTION = "manage"
-    SEARCH_PLACEHOLDER = "Search order number, IP address, hostname or tariff (enter keeps it, escape clears it)"
+    SEARCH_PLACEHOLDER = N_("Search order number, IP address, hostname or tariff (enter keeps it, escape clears it)")
     FILTERS = (
-        ListFilter(OrderFilter.ALL.value, "All", "No orders yet."),
-        ListFilter(OrderFilter.ACTIVE.value, "Active", "No active orders."),
-        ListFilter(OrderFilter.NEW.value, "Awaiting payment", "No orders awaiting payment."),
-        ListFilter(OrderFilter.INACTIVE.value, "Suspended / ended", "No suspended, blocked or cancelled orders."),
+        ListFilter(OrderFilter.ALL.value, N_("All"), N_("No orders yet.")),
+        ListFilter(OrderFilter.ACTIVE.value, N_("Active"), N_("No active orders.")),
+        ListFilter(OrderFilter.NEW.value, N_("Awaiting payment"), N_("No orders awaiting payment.")),
+        ListFilter(OrderFilter.INACTIVE.value, N_("Suspended / ended"), N_("No suspended, blocked or cancelled orders.")),
     )
     COLUMNS = (
-        Column("number", "Order", 10, 100, lambda row: Text(row.number)),
-        Column("tariff", "Tariff", 15, 50, lambda row: Text(row.tariff, overflow="ellipsis", no_wrap=True)),
-        Column("hostname", "Hostname", 24, 20, lambda row: Text(row.hostname or "—", overflow="ellipsis")),
-        Column("ip", "IP address", 15, 90, lambda row: Text(row.main_ip or "—")),
-        Column("period_end", "Paid until", 10, 60, lambda row: Text(day(row.period_end))),
-        Column("cost", "Cost", 14, 40, _cost, justify="right"),
-        Column("status", "Status", 11, 80, lambda row: order_status_text(row.status)),
-        Column("power", "Power", 7, 55, lambda row: power_text(row.power_state)),
+        Column("number", N_("Order"), 10, 100, lambda row: Text(row.number)),
+        Column("tariff", N_("Tariff"), 15, 50, lambda row: Text(row.tariff, overflow="ellipsis", no_wrap=True)),
+        Column("hostname", N_("Hostname"), 24, 20, lambda row: Text(row.hostname or "—", overflow="ellipsis")),
+        Column("ip", N_("IP address"), 15, 90, lambda row: Text(row.main_ip or "—")),
+        Column("period_end", N_("Paid until"), 10, 60, lambda row: Text(day(row.period_end))),
+        Column("cost", N_("Cost"), 14, 40, _cost, justify="right"),
+        Column("status", N_("Status"), 11, 80, lambda row: order_status_text(row.status)),
+        Column("power", N_("Power"), 7, 55, lambda row: power_text(row.power_state)),
     )
 
     async def fetch(self, query: ListQuery) -> Page[OrderRow]:

@@ -26,6 +26,7 @@ from hostui.frame.errors import error_line
 from hostui.frame.host import host_app
 from hostui.frame.object_screen import ObjectScreen
 from hostui.frame.section import SectionScreen
+from hostui.i18n import N_, _
 from hostui.screens.orders.actions import SERVER_ACTIONS
 from hostui.screens.orders.server_view import address_cells, job_line, render_details, title_line
 from hostui.widgets.key_bar import KeyBar
@@ -36,7 +37,7 @@ __all__ = ["ServerScreen"]
 # How often a running job is asked for (the simulated data centre moves in seconds).
 JOB_POLL = 0.5
 _TABS = ("details", "network", "traffic")
-_TAB_GROUP = Binding.Group("Tab", compact=True)
+_TAB_GROUP = Binding.Group(N_("Tab"), compact=True)
 
 
 class ServerScreen(ObjectScreen, SectionScreen):
@@ -80,10 +81,10 @@ class ServerScreen(ObjectScreen, SectionScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *SERVER_ACTIONS.bindings(),
-        Binding("left_square_bracket", "tab(-1)", "Previous tab", group=_TAB_GROUP, id="server.previous_tab"),
-        Binding("right_square_bracket", "tab(1)", "Next tab", group=_TAB_GROUP, id="server.next_tab"),
-        Binding("ctrl+r", "reload", "Reload", show=False, id="server.reload"),
-        Binding("escape", "back", "Back", id="server.back"),
+        Binding("left_square_bracket", "tab(-1)", N_("Previous tab"), group=_TAB_GROUP, id="server.previous_tab"),
+        Binding("right_square_bracket", "tab(1)", N_("Next tab"), group=_TAB_GROUP, id="server.next_tab"),
+        Binding("ctrl+r", "reload", N_("Reload"), show=False, id="server.reload"),
+        Binding("escape", "back", N_("Back"), id="server.back"),
     ]
 
     def __init__(self, server_id: int, order_number: str, *, on_changed=None) -> None:  # noqa: ANN001
@@ -114,23 +115,23 @@ class ServerScreen(ObjectScreen, SectionScreen):
 
     def compose(self) -> ComposeResult:
         yield SectionHeader(self.SECTION)
-        yield Static(Text(f"Order {self.order_number} · loading the server…"), id="title")
+        yield Static(Text(_("Order {order_number} · loading the server…").format(order_number=self.order_number)), id="title")
         with Container(id="job"):
             yield Static("", id="job-text")
             yield ProgressBar(total=100, show_eta=False, id="job-progress")
         with TabbedContent(id="tabs", initial="details-tab"):
-            with TabPane("Details", id="details-tab"):
+            with TabPane(_("Details"), id="details-tab"):
                 with VerticalScroll(id="details-scroll"):
                     yield Static("", id="details")
-            with TabPane("Network", id="network-tab"):
+            with TabPane(_("Network"), id="network-tab"):
                 yield DataTable(id="addresses", cursor_type="row", zebra_stripes=True)
-            with TabPane("Traffic", id="traffic-tab"):
+            with TabPane(_("Traffic"), id="traffic-tab"):
                 yield Container(id="traffic")
         yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#addresses", DataTable)
-        for title in ("Address", "IP", "Netmask / prefix", "Gateway", "MAC", "Reverse DNS"):
+        for title in (_("Address"), _("IP"), _("Netmask / prefix"), _("Gateway"), _("MAC"), _("Reverse DNS")):
             table.add_column(title)
         self.reload()
 
@@ -141,8 +142,8 @@ class ServerScreen(ObjectScreen, SectionScreen):
         try:
             detail = await host_app(self).service.get_server(self.server_id)
         except Exception as error:  # noqa: BLE001 - reported once, never a traceback
-            self.query_one("#title", Static).update(Text(f"Order {self.order_number} · {error_line(error)}"))
-            host_app(self).errors.report(error, retry="ctrl+r reloads.")
+            self.query_one("#title", Static).update(Text(_("Order {order_number} · {error_line}").format(order_number=self.order_number, error_line=error_line(error))))
+            host_app(self).errors.report(error, retry=_("ctrl+r reloads."))
             return
         self._show(detail)
 
@@ -208,10 +209,10 @@ class ServerScreen(ObjectScreen, SectionScreen):
             self._poll_timer = None
         name = self.detail.hostname if self.detail is not None else f"server {self.server_id}"
         if job.state == JobState.SUCCEEDED:
-            self.notify(f"{job.kind.value.capitalize()} of {name} finished.", markup=False)
+            self.notify(_("{capitalize} of {name} finished.").format(capitalize=job.kind.value.capitalize(), name=name), markup=False)
         else:
             self.notify(
-                f"{job.kind.value.capitalize()} of {name} failed: {job.error or job.step}",
+                _("{capitalize} of {name} failed: {value}").format(capitalize=job.kind.value.capitalize(), name=name, value=job.error or job.step),
                 severity="error",
                 timeout=10,
                 markup=False,

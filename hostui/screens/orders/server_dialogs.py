@@ -29,16 +29,17 @@ from backend.contract import (
 )
 from hostui.frame.errors import error_line
 from hostui.frame.host import host_app
+from hostui.i18n import N_, _
 from hostui.screens.dialogs.form import FormDialog
 from hostui.screens.orders.actions import SERVER_ACTIONS
 
 __all__ = ["PowerDialog", "ReinstallDialog", "ReverseDnsDialog", "server_name"]
 
 _CONSEQUENCE = {
-    PowerAction.REBOOT: "It is down for a minute or two.",
-    PowerAction.DISABLE: "It is powered off and stays off until you enable it.",
-    PowerAction.BLOCK: "It keeps running but is cut off the network until you enable it.",
-    PowerAction.ENABLE: "It is powered on, or put back on the network.",
+    PowerAction.REBOOT: N_("It is down for a minute or two."),
+    PowerAction.DISABLE: N_("It is powered off and stays off until you enable it."),
+    PowerAction.BLOCK: N_("It keeps running but is cut off the network until you enable it."),
+    PowerAction.ENABLE: N_("It is powered on, or put back on the network."),
 }
 
 
@@ -49,7 +50,7 @@ def server_name(server: ServerDetail) -> str:
 
 
 def _code_word_input() -> Input:
-    return Input(placeholder="Your code word", password=True, max_length=CODE_WORD_MAX, id="code-word")
+    return Input(placeholder=_("Your code word"), password=True, max_length=CODE_WORD_MAX, id="code-word")
 
 
 class PowerDialog(FormDialog[ServerJob]):
@@ -64,7 +65,7 @@ class PowerDialog(FormDialog[ServerJob]):
         display: block;
     }
     """
-    BUSY_TEXT = "Asking the data centre…"
+    BUSY_TEXT = N_("Asking the data centre…")
 
     def __init__(self, server: ServerDetail, action: PowerAction) -> None:
         super().__init__()
@@ -77,13 +78,13 @@ class PowerDialog(FormDialog[ServerJob]):
             self.add_class("-code-word")
 
     def dialog_title(self) -> str:
-        return f"{SERVER_ACTIONS[self.action.value].title} server"
+        return _("{title} server").format(title=_(SERVER_ACTIONS[self.action.value].title))
 
     def compose_form(self) -> Iterable[Widget]:
         question = Text()
-        question.append(f"{SERVER_ACTIONS[self.action.value].title} ", style="bold")
+        question.append(_(SERVER_ACTIONS[self.action.value].title) + " ", style="bold")
         question.append(server_name(self.server), style="bold")
-        question.append(f"?\n{_CONSEQUENCE[self.action]}")
+        question.append("?\n" + _(_CONSEQUENCE[self.action]))
         yield Static(question, id="question", classes="dialog-line")
         yield _code_word_input()
 
@@ -94,7 +95,7 @@ class PowerDialog(FormDialog[ServerJob]):
 
     def problem(self) -> str | None:
         if self.has_class("-code-word") and not self.query_one("#code-word", Input).value.strip():
-            return "Type your code word: the portal asks for it before this action."
+            return _("Type your code word: the portal asks for it before this action.")
         return None
 
     async def submit(self) -> ServerJob:
@@ -122,8 +123,8 @@ class ReinstallDialog(FormDialog[ReinstallStarted]):
         margin-top: 1;
     }
     """
-    TITLE_TEXT = "Reinstall server"
-    BUSY_TEXT = "Starting the reinstall…"
+    TITLE_TEXT = N_("Reinstall server")
+    BUSY_TEXT = N_("Starting the reinstall…")
 
     def __init__(self, server: ServerDetail) -> None:
         super().__init__()
@@ -133,12 +134,12 @@ class ReinstallDialog(FormDialog[ReinstallStarted]):
 
     def compose_form(self) -> Iterable[Widget]:
         warning = Text()
-        warning.append("All data on ", style="bold red")
+        warning.append(_("All data on "), style="bold red")
         warning.append(server_name(self.server), style="bold red")
-        warning.append(" is erased.", style="bold red")
+        warning.append(_(" is erased."), style="bold red")
         yield Static(warning, classes="dialog-line")
-        yield OptionList(Option("Loading the images…", disabled=True), id="images")
-        yield Input(placeholder=f"Type {self.server.hostname} to confirm", id="hostname")
+        yield OptionList(Option(_("Loading the images…"), disabled=True), id="images")
+        yield Input(placeholder=_("Type {hostname} to confirm").format(hostname=self.server.hostname), id="hostname")
         if self.server.code_word_required:
             yield _code_word_input()
 
@@ -152,13 +153,13 @@ class ReinstallDialog(FormDialog[ReinstallStarted]):
         try:
             self.images = await host_app(self).service.os_images()
         except Exception as error:  # noqa: BLE001 - shown in the dialog
-            self.show_error(f"Cannot list the images: {error_line(error)}")
+            self.show_error(_("Cannot list the images: {error_line}").format(error_line=error_line(error)))
             return
         images.clear_options()
         for image in self.images:
             label = Text(image.name)
             if image.deprecated:
-                label.append("  deprecated", style="italic dim")
+                label.append(_("  deprecated"), style="italic dim")
             images.add_option(Option(label, id=image.code, disabled=image.deprecated))
         images.action_first()
         images.focus()  # (it could not take the focus while it held only "Loading…")
@@ -176,11 +177,11 @@ class ReinstallDialog(FormDialog[ReinstallStarted]):
 
     def problem(self) -> str | None:
         if self._chosen() is None:
-            return "Choose the operating system to install."
+            return _("Choose the operating system to install.")
         if self.query_one("#hostname", Input).value.strip() != self.server.hostname:
-            return f"Type the hostname {self.server.hostname} exactly, to confirm that its data may be erased."
+            return _("Type the hostname {hostname} exactly, to confirm that its data may be erased.").format(hostname=self.server.hostname)
         if self.server.code_word_required and not self.query_one("#code-word", Input).value.strip():
-            return "Type your code word: the portal asks for it before a reinstall."
+            return _("Type your code word: the portal asks for it before a reinstall.")
         return None
 
     async def submit(self) -> ReinstallStarted:
@@ -204,8 +205,8 @@ class ReverseDnsDialog(FormDialog[NetworkAddress]):
         width: 76;
     }
     """
-    TITLE_TEXT = "Reverse DNS"
-    BUSY_TEXT = "Saving…"
+    TITLE_TEXT = N_("Reverse DNS")
+    BUSY_TEXT = N_("Saving…")
 
     def __init__(self, server: ServerDetail, address: NetworkAddress) -> None:
         super().__init__()
@@ -214,8 +215,8 @@ class ReverseDnsDialog(FormDialog[NetworkAddress]):
 
     def compose_form(self) -> Iterable[Widget]:
         yield Static(
-            Text.assemble(("Reverse DNS of ", ""), (self.address.address, "bold"),
-                          f"\nEmpty resets it to {self.address.default_reverse_dns}."),
+            Text.assemble((_("Reverse DNS of "), ""), (self.address.address, "bold"),
+                          _("\nEmpty resets it to {default_reverse_dns}.").format(default_reverse_dns=self.address.default_reverse_dns)),
             classes="dialog-line",
         )
         yield Input(value=self.address.reverse_dns or "", placeholder=self.address.default_reverse_dns,

@@ -20,6 +20,7 @@ from backend.contract import (
     ServerJob,
 )
 from hostui.frame.host import host_app
+from hostui.i18n import _
 from hostui.screens.dialogs.secret import SecretLine, Secrets, SecretScreen
 from hostui.screens.orders.server_dialogs import PowerDialog, ReinstallDialog, ReverseDnsDialog, server_name
 from hostui.widgets.formatting import day_time
@@ -69,11 +70,11 @@ class ServerHandlers:
 
             async def password() -> Secrets:
                 return Secrets(
-                    [SecretLine("Login", server.login_user), SecretLine("Root password", result.root_password, copy=True)],
-                    "Shown once: copy it now (c). It works once the reinstall has finished.",
+                    [SecretLine(_("Login"), server.login_user), SecretLine(_("Root password"), result.root_password, copy=True)],
+                    _("Shown once: copy it now (c). It works once the reinstall has finished."),
                 )
 
-            self.app.push_screen(SecretScreen(f"New password · {server.hostname}", password, waiting=""))
+            self.app.push_screen(SecretScreen(_("New password · {hostname}").format(hostname=server.hostname), password, waiting=""))
 
         self.app.push_screen(ReinstallDialog(server), started)
 
@@ -82,38 +83,38 @@ class ServerHandlers:
             kvm: KvmSession = await self.app.service.request_kvm(server.id)
             return Secrets(
                 [
-                    SecretLine("Console", kvm.url, link=True),
-                    SecretLine("User", kvm.user),
-                    SecretLine("Password", kvm.password, copy=True),
-                    SecretLine("Valid until", day_time(kvm.expires_at)),
+                    SecretLine(_("Console"), kvm.url, link=True),
+                    SecretLine(_("User"), kvm.user),
+                    SecretLine(_("Password"), kvm.password, copy=True),
+                    SecretLine(_("Valid until"), day_time(kvm.expires_at)),
                 ],
-                "Open the console link in a browser. The password works until the time above.",
+                _("Open the console link in a browser. The password works until the time above."),
             )
 
         self.app.push_screen(
-            SecretScreen(f"IP-KVM · {server_name(server)}", session, waiting="Opening an IP-KVM session…")
+            SecretScreen(_("IP-KVM · {server_name}").format(server_name=server_name(server)), session, waiting=_("Opening an IP-KVM session…"))
         )
 
     def credentials(self, server: ServerDetail) -> None:
         async def reveal() -> Secrets:
             found: ServerCredentials = await self.app.service.reveal_credentials(server.id)
             return Secrets(
-                [SecretLine("Login", found.login_user), SecretLine("Password", found.password, copy=True)],
-                "c copies the password (OSC 52). Showing it is written to the account's audit log.",
+                [SecretLine(_("Login"), found.login_user), SecretLine(_("Password"), found.password, copy=True)],
+                _("c copies the password (OSC 52). Showing it is written to the account's audit log."),
             )
 
-        self.app.push_screen(SecretScreen(f"Access · {server_name(server)}", reveal, waiting="Fetching the password…"))
+        self.app.push_screen(SecretScreen(_("Access · {server_name}").format(server_name=server_name(server)), reveal, waiting=_("Fetching the password…")))
 
     def rdns(self, server: ServerDetail) -> None:
         address = self.screen.highlighted_address()
         if address is None:
-            self.app.notify("The server has no address to name.", severity="warning", markup=False)
+            self.app.notify(_("The server has no address to name."), severity="warning", markup=False)
             return
 
         def saved(result: NetworkAddress | None) -> None:
             if result is not None:
-                name = result.reverse_dns or f"{result.default_reverse_dns} (default)"
-                self.app.notify(f"Reverse DNS of {result.address}: {name}", markup=False)
+                name = result.reverse_dns or _("{default_reverse_dns} (default)").format(default_reverse_dns=result.default_reverse_dns)
+                self.app.notify(_("Reverse DNS of {address}: {name}").format(address=result.address, name=name), markup=False)
                 self.screen.reload()
 
         self.app.push_screen(ReverseDnsDialog(server, address), saved)

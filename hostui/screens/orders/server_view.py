@@ -7,19 +7,20 @@ from rich.table import Table
 from rich.text import Text
 
 from backend.contract import JobState, NetworkAddress, ServerDetail, ServerJob
+from hostui.i18n import N_, _
 from hostui.screens.orders.actions import SERVER_ACTIONS, order_status_text, power_text
 from hostui.widgets.formatting import day_time
 
 __all__ = ["render_details", "job_line", "address_cells", "title_line", "MASKED"]
 
-MASKED = "••••••••  (p shows it)"
+MASKED = N_("••••••••  (p shows it)")
 
 
 def title_line(server: ServerDetail) -> Text:
     """"power on · active · 203.0.113.10 · web01.example.com · order ORD-1": the state first,
     so a narrow terminal cuts the name, not what matters now."""
     text = Text()
-    text.append("power ")
+    text.append(_("power "))
     text.append_text(power_text(server.power_state))
     text.append("  ·  ")
     text.append_text(order_status_text(server.order_status))
@@ -28,7 +29,7 @@ def title_line(server: ServerDetail) -> Text:
         text.append(f"  ·  {main}")
     text.append("  ·  ")
     text.append(server.hostname, style="bold")
-    text.append(f"  ·  order {server.order_number}")
+    text.append(_("  ·  order {order_number}").format(order_number=server.order_number))
     return text
 
 
@@ -37,7 +38,7 @@ def job_line(job: ServerJob) -> Text:
     text = Text()
     text.append(f"{job.kind.value} ", style="bold")
     if job.state == JobState.FAILED:
-        text.append(f"failed: {job.error or job.step}", style="bold red")
+        text.append(_("failed: {value}").format(value=job.error or job.step), style="bold red")
     elif job.state == JobState.SUCCEEDED:
         text.append("done", style="green")
     else:
@@ -49,7 +50,7 @@ def job_line(job: ServerJob) -> Text:
 
 def _not_now(server: ServerDetail) -> Text:
     refused = [
-        f"{SERVER_ACTIONS[state.id].title}: {state.reason}"
+        _("{title}: {reason}").format(title=_(SERVER_ACTIONS[state.id].title), reason=state.reason)
         for state in server.actions
         if not state.enabled and state.id in SERVER_ACTIONS and state.reason
     ]
@@ -69,41 +70,41 @@ def render_details(server: ServerDetail, password: str | None) -> Group:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold", no_wrap=True)
     facts.add_column()
-    facts.add_row("CPU", config.cpu)
-    facts.add_row("Memory", f"{config.ram_gb} GB")
-    facts.add_row("Disks", config.disks)
-    facts.add_row("Network", f"{config.bandwidth}, {config.traffic_included_tb} TB included")
-    facts.add_row("Location", config.location)
-    facts.add_row("OS", config.os or "—")
+    facts.add_row(_("CPU"), config.cpu)
+    facts.add_row(_("Memory"), f"{config.ram_gb} GB")
+    facts.add_row(_("Disks"), config.disks)
+    facts.add_row(_("Network"), _("{bandwidth}, {traffic_included_tb} TB included").format(bandwidth=config.bandwidth, traffic_included_tb=config.traffic_included_tb))
+    facts.add_row(_("Location"), config.location)
+    facts.add_row(_("OS"), config.os or "—")
 
     access = Table.grid(padding=(0, 2))
     access.add_column(style="bold", no_wrap=True)
     access.add_column()
-    access.add_row("Login", server.login_user)
-    access.add_row("Password", Text(password, style="bold") if password is not None else Text(MASKED, style="dim"))
-    access.add_row("IP-KVM", "available (K opens a session)" if server.ipkvm else Text("not available", style="dim"))
+    access.add_row(_("Login"), server.login_user)
+    access.add_row(_("Password"), Text(password, style="bold") if password is not None else Text(_(MASKED), style="dim"))
+    access.add_row(_("IP-KVM"), _("available (K opens a session)") if server.ipkvm else Text(_("not available"), style="dim"))
     if server.code_word_required:
-        access.add_row("Code word", "asked for disable, block and reinstall")
+        access.add_row(_("Code word"), _("asked for disable, block and reinstall"))
 
     jobs = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold", expand=True)
-    jobs.add_column("Job", no_wrap=True)
-    jobs.add_column("State", no_wrap=True)
-    jobs.add_column("Started", no_wrap=True)
-    jobs.add_column("By", ratio=1, overflow="ellipsis")
+    jobs.add_column(_("Job"), no_wrap=True)
+    jobs.add_column(_("State"), no_wrap=True)
+    jobs.add_column(_("Started"), no_wrap=True)
+    jobs.add_column(_("By"), ratio=1, overflow="ellipsis")
     for job in server.recent_jobs[:5]:
         state = Text(job.state.value, style={"failed": "red", "succeeded": "green"}.get(job.state.value, "yellow"))
-        jobs.add_row(job.kind.value, state, day_time(job.created_at), f"{job.started_by} from {job.started_from}")
+        jobs.add_row(job.kind.value, state, day_time(job.created_at), _("{started_by} from {started_from}").format(started_by=job.started_by, started_from=job.started_from))
 
-    parts: list = [Text("Configuration", style="bold underline"), facts, Text(""),
-                   Text("Access", style="bold underline"), access, Text("")]
+    parts: list = [Text(_("Configuration"), style="bold underline"), facts, Text(""),
+                   Text(_("Access"), style="bold underline"), access, Text("")]
     if server.recent_jobs:
-        parts += [Text("Recent jobs", style="bold underline"), jobs, Text("")]
+        parts += [Text(_("Recent jobs"), style="bold underline"), jobs, Text("")]
     parts.append(_not_now(server))
     return Group(*parts)
 
 
 def address_cells(address: NetworkAddress) -> tuple[Text, ...]:
-    rdns = Text(address.reverse_dns) if address.reverse_dns else Text(f"{address.default_reverse_dns} (default)",
+    rdns = Text(address.reverse_dns) if address.reverse_dns else Text(_("{default_reverse_dns} (default)").format(default_reverse_dns=address.default_reverse_dns),
                                                                       style="dim")
     return (
         Text(address.address),

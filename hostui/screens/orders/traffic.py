@@ -25,6 +25,7 @@ from backend.contract import TrafficBucket, TrafficPeriod, TrafficReport
 from backend.formatting import BYTE_UNITS, bytes_unit, format_bitrate, format_bytes
 from hostui.frame.errors import error_line
 from hostui.frame.host import host_app
+from hostui.i18n import _
 from hostui.screens.orders.actions import TRAFFIC_KEYS
 
 __all__ = ["TrafficPanel", "downsample", "tick_label"]
@@ -64,20 +65,20 @@ def tick_label(moment: datetime, bucket: str) -> str:
 
 def summary(report: TrafficReport) -> Text:
     text = Text()
-    text.append("In ", style="bold")
+    text.append(_("In "), style="bold")
     text.append(format_bytes(report.rx_total))
-    text.append("   Out ", style="bold")
+    text.append(_("   Out "), style="bold")
     text.append(format_bytes(report.tx_total))
-    text.append("   Total ", style="bold")
+    text.append(_("   Total "), style="bold")
     text.append(format_bytes(report.rx_total + report.tx_total))
-    text.append("\n95th percentile this month ", style="bold")
+    text.append(_("\n95th percentile this month "), style="bold")
     text.append(format_bitrate(report.percentile95_bps))
-    text.append("   Used this month ", style="bold")
-    text.append(f"{format_bytes(report.month_used_bytes)} of {format_bytes(report.included_bytes)}")
+    text.append(_("   Used this month "), style="bold")
+    text.append(_("{used} of {included}").format(used=format_bytes(report.month_used_bytes), included=format_bytes(report.included_bytes)))
     if report.included_bytes:
         share = report.month_used_bytes * 100 // report.included_bytes
-        text.append(f" ({share}%)", style="bold red" if share >= 100 else "")
-    text.append("   (UTC)", style="dim")
+        text.append(_(" ({share}%)").format(share=share), style="bold red" if share >= 100 else "")
+    text.append(_("   (UTC)"), style="dim")
     return text
 
 
@@ -112,7 +113,7 @@ class TrafficPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Tabs(*(Tab(period.value.capitalize(), id=f"period-{period.value}") for period in PERIODS), id="periods")
-        yield Static("Loading traffic…", id="summary")
+        yield Static(_("Loading traffic…"), id="summary")
         yield PlotextPlot(id="chart")
 
     def on_mount(self) -> None:
@@ -136,7 +137,7 @@ class TrafficPanel(Vertical):
 
     def _load(self) -> None:
         self._generation += 1
-        self.query_one("#summary", Static).update(Text(f"Loading the {self.period.value}'s traffic…", style="dim"))
+        self.query_one("#summary", Static).update(Text(_("Loading the {value}'s traffic…").format(value=self.period.value), style="dim"))
         self._fetch(self._generation, self.period)
 
     @work(exclusive=True, group="traffic")
@@ -145,7 +146,7 @@ class TrafficPanel(Vertical):
             report = await host_app(self).service.traffic(self.server_id, period)
         except Exception as error:  # noqa: BLE001 - said in the panel, never a traceback
             if generation == self._generation:
-                self.query_one("#summary", Static).update(Text(f"No traffic: {error_line(error)}", style="red"))
+                self.query_one("#summary", Static).update(Text(_("No traffic: {error_line}").format(error_line=error_line(error)), style="red"))
             return
         if generation != self._generation:
             return  # the user switched period meanwhile

@@ -11,27 +11,29 @@ from rich.text import Text
 
 from backend.contract import AuthorKind, Importance, TicketRow, TicketStatus
 from hostui.frame.actions import ActionTable, ObjectAction
+from hostui.i18n import N_
 
 __all__ = ["TICKET_ACTIONS", "status_text", "importance_text", "last_author_text", "unread_mark"]
 
 TICKET_ACTIONS: ActionTable[TicketRow] = ActionTable(
     "ticket",
-    "ticket",
+    N_("ticket"),
     (
-        ObjectAction("view", "Read", "v", "Read the whole thread (marks it read)", footer=False,
-                     command="Read ticket {object}"),
-        ObjectAction("menu", "Actions", "a", "Everything that can be done with the ticket", in_menu=False,
-                     footer=False, command="Actions for {object}"),
-        ObjectAction("reply", "Reply", "r", "Write a reply (in the editor here, or in $EDITOR); it reopens a closed ticket",
-                     command="Reply to {object}"),
-        ObjectAction("close", "Close", "c", "Close the ticket (a reply reopens it)", confirm=True,
-                     command="Close {object}"),
-        ObjectAction("reopen", "Reopen", "o", "Open the closed ticket again", command="Reopen {object}"),
-        ObjectAction("mark_read", "Mark read", "s", "Mark the ticket read (seen)", command="Mark {object} read"),
-        ObjectAction("mark_unread", "Mark unread", "u", "Mark the ticket unread, to come back to it",
-                     command="Mark {object} unread"),
+        ObjectAction("view", N_("Read"), "v", N_("Read the whole thread (marks it read)"), footer=False,
+                     command=N_("Read ticket {object}")),
+        ObjectAction("menu", N_("Actions"), "a", N_("Everything that can be done with the ticket"), in_menu=False,
+                     footer=False, command=N_("Actions for {object}")),
+        ObjectAction("reply", N_("Reply"), "r", N_("Write a reply (in the editor here, or in $EDITOR); it reopens a closed ticket"),
+                     command=N_("Reply to {object}")),
+        ObjectAction("close", N_("Close"), "c", N_("Close the ticket (a reply reopens it)"), confirm=True,
+                     command=N_("Close {object}")),
+        ObjectAction("reopen", N_("Reopen"), "o", N_("Open the closed ticket again"), command=N_("Reopen {object}")),
+        ObjectAction("mark_read", N_("Mark read"), "s", N_("Mark the ticket read (seen)"), command=N_("Mark {object} read")),
+        ObjectAction("mark_unread", N_("Mark unread"), "u", N_("Mark the ticket unread, to come back to it"),
+                     command=N_("Mark {object} unread")),
     ),
     label=lambda row: row.number,
+    plural=N_("tickets"),
 )
 
 

@@ -13,6 +13,7 @@ from textual.screen import Screen
 
 from backend.contract import TicketDetail, TicketRow
 from hostui.frame.host import host_app
+from hostui.i18n import _
 from hostui.screens.dialogs.confirm import ConfirmScreen
 from hostui.screens.tickets.new_ticket import NewTicketScreen
 from hostui.screens.tickets.reply import ReplyScreen
@@ -25,8 +26,8 @@ __all__ = ["TicketHandlers", "ticket_summary"]
 def ticket_summary(row: TicketRow) -> str:
     parts = [row.subject, f"{row.department.value}, {row.importance.value}", row.status.value]
     if row.order_number:
-        parts.append(f"order {row.order_number}")
-    parts.append(f"last {day_time(row.last_activity_at)}")
+        parts.append(_("order {order_number}").format(order_number=row.order_number))
+    parts.append(_("last {day_time}").format(day_time=day_time(row.last_activity_at)))
     return " · ".join(parts)
 
 
@@ -52,8 +53,11 @@ class TicketHandlers:
             self.on_changed()
         self.app.tickets_changed()
 
-    def _call(self, work: Callable[[], Awaitable[object]], done: str) -> None:
+    def _call(self, row: TicketRow, work: Callable[[], Awaitable[object]], done: str) -> None:
         async def run() -> None:
+            # The user acts on the ticket as shown: its newest message is no news to announce
+            # when the change comes back through the watcher (a reply still unread, now closed).
+            self.app.ticket_seen(row)
             try:
                 await work()
             except Exception as error:  # noqa: BLE001 - reported once, never a traceback
@@ -72,7 +76,7 @@ class TicketHandlers:
     def reply(self, row: TicketRow) -> None:
         def sent(detail: TicketDetail | None) -> None:
             if detail is not None:
-                self.app.notify(f"Reply sent on {detail.number}.", markup=False)
+                self.app.notify(_("Reply sent on {number}.").format(number=detail.number), markup=False)
                 self.changed()
 
         self.app.push_screen(ReplyScreen(row), sent)
@@ -80,34 +84,34 @@ class TicketHandlers:
     def close(self, row: TicketRow) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
-                self._call(lambda: self.app.service.close_ticket(row.id), f"Closed {row.number}.")
+                self._call(row, lambda: self.app.service.close_ticket(row.id), _("Closed {number}.").format(number=row.number))
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Close ticket {row.number} ({row.subject})? A reply from either side reopens it.",
-                title="Close ticket",
-                yes="Close",
-                no="Keep open",
+                _("Close ticket {number} ({subject})? A reply from either side reopens it.").format(number=row.number, subject=row.subject),
+                title=_("Close ticket"),
+                yes=_("Close"),
+                no=_("Keep open"),
                 dangerous=False,
             ),
             answered,
         )
 
     def reopen(self, row: TicketRow) -> None:
-        self._call(lambda: self.app.service.reopen_ticket(row.id), f"Reopened {row.number}.")
+        self._call(row, lambda: self.app.service.reopen_ticket(row.id), _("Reopened {number}.").format(number=row.number))
 
     def mark_read(self, row: TicketRow) -> None:
-        self._call(lambda: self.app.service.mark_read(row.id), f"{row.number} marked read.")
+        self._call(row, lambda: self.app.service.mark_read(row.id), _("{number} marked read.").format(number=row.number))
 
     def mark_unread(self, row: TicketRow) -> None:
-        self._call(lambda: self.app.service.mark_unread(row.id), f"{row.number} marked unread.")
+        self._call(row, lambda: self.app.service.mark_unread(row.id), _("{number} marked unread.").format(number=row.number))
 
     # -- list actions
 
     def new_ticket(self, order_id: int | None = None) -> None:
         def created(detail: TicketDetail | None) -> None:
             if detail is not None:
-                self.app.notify(f"Ticket {detail.number} created: {detail.subject}", markup=False)
+                self.app.notify(_("Ticket {number} created: {subject}").format(number=detail.number, subject=detail.subject), markup=False)
                 self.changed()
 
         self.app.push_screen(NewTicketScreen(order_id=order_id), created)

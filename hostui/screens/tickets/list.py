@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from backend.contract import NotFound, Page, TicketFilter, TicketQuery, TicketRow
 from hostui.frame.host import host_app
 from hostui.frame.paged_list import Column, ListFilter, ListQuery, PagedListScreen
+from hostui.i18n import N_, _
 from hostui.screens.tickets.actions import (
     TICKET_ACTIONS,
     importance_text,
@@ -32,29 +33,29 @@ __all__ = ["TicketsScreen"]
 class TicketsScreen(PagedListScreen[TicketRow]):
     SECTION = "tickets"
     TABLE = TICKET_ACTIONS
-    SEARCH_PLACEHOLDER = "Search ticket number or subject (enter keeps it, escape clears it)"
+    SEARCH_PLACEHOLDER = N_("Search ticket number or subject (enter keeps it, escape clears it)")
     FILTERS = (
-        ListFilter(TicketFilter.OPEN.value, "Open", "No open tickets.  n writes a new one.", key="O"),
-        ListFilter(TicketFilter.CLOSED.value, "Closed", "No closed tickets.", key="C"),
-        ListFilter(TicketFilter.UNREAD.value, "Unread", "Nothing unread: you are up to date.", key="U"),
-        ListFilter(TicketFilter.ALL.value, "All", "No tickets yet.  n writes the first one.", key="A"),
-        ListFilter("add", "Add ticket", action="new_ticket"),
+        ListFilter(TicketFilter.OPEN.value, N_("Open"), N_("No open tickets.  n writes a new one."), key="O"),
+        ListFilter(TicketFilter.CLOSED.value, N_("Closed"), N_("No closed tickets."), key="C"),
+        ListFilter(TicketFilter.UNREAD.value, N_("Unread"), N_("Nothing unread: you are up to date."), key="U"),
+        ListFilter(TicketFilter.ALL.value, N_("All"), N_("No tickets yet.  n writes the first one."), key="A"),
+        ListFilter("add", N_("Add ticket"), action="new_ticket"),
     )
     COLUMNS = (
         Column("unread", " ", 1, 100, unread_mark),
-        Column("number", "Ticket", 8, 95, lambda row: Text(row.number)),
-        Column("subject", "Subject", 24, 90, lambda row: Text(row.subject, overflow="ellipsis", no_wrap=True),
+        Column("number", N_("Ticket"), 8, 95, lambda row: Text(row.number)),
+        Column("subject", N_("Subject"), 24, 90, lambda row: Text(row.subject, overflow="ellipsis", no_wrap=True),
                flex=True),
-        Column("last", "Last", 7, 70, last_author_text),
-        Column("activity", "Activity", 16, 60, lambda row: Text(day_time(row.last_activity_at).removesuffix(" UTC"))),
-        Column("importance", "Prio", 6, 55, importance_text),
-        Column("department", "Dept", 9, 40, lambda row: Text(row.department.value)),
-        Column("order", "Order", 10, 30, lambda row: Text(row.order_number or "—")),
-        Column("status", "Status", 6, 20, status_text),
+        Column("last", N_("Last"), 7, 70, last_author_text),
+        Column("activity", N_("Activity"), 16, 60, lambda row: Text(day_time(row.last_activity_at).removesuffix(" UTC"))),
+        Column("importance", N_("Prio"), 6, 55, importance_text),
+        Column("department", N_("Dept"), 9, 40, lambda row: Text(row.department.value)),
+        Column("order", N_("Order"), 10, 30, lambda row: Text(row.order_number or "—")),
+        Column("status", N_("Status"), 6, 20, status_text),
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "next_unread", "Next unread", id="tickets.next_unread"),
-        Binding("n", "new_ticket", "New", id="tickets.new"),
+        Binding("tab", "next_unread", N_("Next unread"), id="tickets.next_unread"),
+        Binding("n", "new_ticket", N_("New"), id="tickets.new"),
     ]
 
     async def fetch(self, query: ListQuery) -> Page[TicketRow]:
@@ -99,4 +100,4 @@ class TicketsScreen(PagedListScreen[TicketRow]):
             self.filter_id = TicketFilter.UNREAD.value
             return
         self.app.bell()
-        self.notify("No unread tickets.", timeout=3)
+        self.notify(_("No unread tickets."), timeout=3)

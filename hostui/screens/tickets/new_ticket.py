@@ -32,6 +32,7 @@ from backend.contract import (
 from hostui.frame.dialog import DialogScreen
 from hostui.frame.errors import as_sentence, can_retry, error_line
 from hostui.frame.host import host_app
+from hostui.i18n import N_, _
 from hostui.screens.dialogs.confirm import ConfirmScreen
 from hostui.widgets.key_bar import KeyBar
 
@@ -93,8 +94,8 @@ class NewTicketScreen(DialogScreen[TicketDetail | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "submit", "Add ticket", priority=True, id="new_ticket.submit"),
-        Binding("escape", "cancel", "Cancel", id="new_ticket.cancel"),
+        Binding("ctrl+s", "submit", N_("Add ticket"), priority=True, id="new_ticket.submit"),
+        Binding("escape", "cancel", N_("Cancel"), id="new_ticket.cancel"),
     ]
 
     def __init__(self, *, order_id: int | None = None) -> None:
@@ -106,40 +107,40 @@ class NewTicketScreen(DialogScreen[TicketDetail | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             with VerticalScroll(id="form"):
-                yield Label("Department")
+                yield Label(_("Department"))
                 yield Select(
-                    [("Technical", Department.TECHNICAL.value), ("Finance", Department.FINANCE.value)],
+                    [(_("Technical"), Department.TECHNICAL.value), (_("Finance"), Department.FINANCE.value)],
                     value=Department.TECHNICAL.value,
                     allow_blank=False,
                     compact=True,
                     id="department",
                 )
                 yield Static("", id="department-error", classes="field-error")
-                yield Label("Subject")
-                yield Input(placeholder="What is it about, in one line", max_length=SUBJECT_MAX * 2, compact=True,
+                yield Label(_("Subject"))
+                yield Input(placeholder=_("What is it about, in one line"), max_length=SUBJECT_MAX * 2, compact=True,
                             id="subject")
                 yield Static("", id="subject-error", classes="field-error")
-                yield Label("Importance")
+                yield Label(_("Importance"))
                 yield Select(
-                    [("Normal", Importance.NORMAL.value), ("High", Importance.HIGH.value)],
+                    [(_("Normal"), Importance.NORMAL.value), (_("High"), Importance.HIGH.value)],
                     value=Importance.NORMAL.value,
                     allow_blank=False,
                     compact=True,
                     id="importance",
                 )
                 yield Static("", id="importance-error", classes="field-error")
-                yield Label("Order (optional for finance)")
-                yield Select([], prompt="Loading your orders…", compact=True, id="order_id")
+                yield Label(_("Order (optional for finance)"))
+                yield Select([], prompt=_("Loading your orders…"), compact=True, id="order_id")
                 yield Static("", id="order_id-error", classes="field-error")
-                yield Label("Message")
+                yield Label(_("Message"))
                 yield TextArea("", id="message", soft_wrap=True, tab_behavior="focus")
                 yield Static("", id="message-error", classes="field-error")
             yield Static("", id="error", classes="dialog-error", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#dialog").border_title = "Add ticket"
-        self.query_one("#dialog").border_subtitle = "ctrl+s adds it · escape cancels"
+        self.query_one("#dialog").border_title = _("Add ticket")
+        self.query_one("#dialog").border_subtitle = _("ctrl+s adds it · escape cancels")
         self.query_one("#subject", Input).focus()
         self._load_orders()
 
@@ -151,11 +152,11 @@ class NewTicketScreen(DialogScreen[TicketDetail | None]):
                 OrderQuery(filter=OrderFilter.ALL, page_size=ORDER_CHOICES)
             )
         except Exception as error:  # noqa: BLE001 - said under the field
-            self._field_error("order_id", f"Cannot list your orders: {error_line(error)}")
+            self._field_error("order_id", _("Cannot list your orders: {error_line}").format(error_line=error_line(error)))
             return
         options = [(f"{row.number}  {row.hostname or row.tariff}", row.id) for row in page.items]
         select.set_options(options)
-        select.prompt = "No order"
+        select.prompt = _("No order")
         if self.order_id is not None and any(value == self.order_id for _, value in options):
             select.value = self.order_id
 
@@ -192,7 +193,7 @@ class NewTicketScreen(DialogScreen[TicketDetail | None]):
         self._show_errors({})
         self.sending = True
         self.show_error(None)
-        self.query_one("#dialog").border_subtitle = "Sending…"
+        self.query_one("#dialog").border_subtitle = _("Sending…")
         self._send(ticket)
 
     @work(exclusive=True, group="ticket-create")
@@ -201,15 +202,15 @@ class NewTicketScreen(DialogScreen[TicketDetail | None]):
             detail = await host_app(self).service.create_ticket(ticket, self.idempotency_key)
         except InvalidInput as error:
             self.sending = False
-            self.query_one("#dialog").border_subtitle = "ctrl+s adds it · escape cancels"
+            self.query_one("#dialog").border_subtitle = _("ctrl+s adds it · escape cancels")
             self._show_errors(field_errors(error))
             return
         except Exception as error:  # noqa: BLE001 - said here; nothing typed is lost
             self.sending = False
-            self.query_one("#dialog").border_subtitle = "ctrl+s adds it · escape cancels"
+            self.query_one("#dialog").border_subtitle = _("ctrl+s adds it · escape cancels")
             message = as_sentence(error_line(error))
             if can_retry(error):
-                message += " ctrl+s tries again (the ticket is created once)."
+                message += _(" ctrl+s tries again (the ticket is created once).")
             self.show_error(message)
             return
         self.dismiss(detail)
@@ -225,6 +226,6 @@ class NewTicketScreen(DialogScreen[TicketDetail | None]):
                 self.dismiss(None)
 
         self.app.push_screen(
-            ConfirmScreen("Drop this ticket? What you wrote is lost.", title="Drop ticket", yes="Drop", no="Keep"),
+            ConfirmScreen(_("Drop this ticket? What you wrote is lost."), title=_("Drop ticket"), yes=_("Drop"), no=_("Keep")),
             answered,
         )

@@ -29,6 +29,7 @@ from backend.contract import TicketDetail, TicketReply, TicketRow
 from hostui.frame.dialog import DialogScreen
 from hostui.frame.errors import as_sentence, can_retry, error_line
 from hostui.frame.host import host_app
+from hostui.i18n import N_, _
 from hostui.screens.dialogs.confirm import ConfirmScreen
 from hostui.widgets.key_bar import KeyBar
 
@@ -72,12 +73,13 @@ class ReplyScreen(DialogScreen[TicketDetail | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "review", "Review", id="reply.review"),
-        Binding("ctrl+e", "external_editor", "$EDITOR", id="reply.editor"),
-        Binding("y", "send", "Send", id="reply.send"),
-        Binding("e", "edit", "Edit", id="reply.edit"),
-        Binding("n", "drop", "Drop", id="reply.drop"),
-        Binding("escape", "drop", "Cancel", id="reply.cancel"),
+        Binding("ctrl+s", "review", N_("Review"), id="reply.review"),
+        # priority: the focused TextArea binds ctrl+e itself (to the end of the line).
+        Binding("ctrl+e", "external_editor", "$EDITOR", priority=True, id="reply.editor"),
+        Binding("y", "send", N_("Send"), id="reply.send"),
+        Binding("e", "edit", N_("Edit"), id="reply.edit"),
+        Binding("n", "drop", N_("Drop"), id="reply.drop"),
+        Binding("escape", "drop", N_("Cancel"), id="reply.cancel"),
     ]
 
     def __init__(self, ticket: TicketRow, text: str = "") -> None:
@@ -89,7 +91,7 @@ class ReplyScreen(DialogScreen[TicketDetail | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(Text(f"Reply to {self.ticket.number}: {self.ticket.subject}"), id="hint")
+            yield Static(Text(_("Reply to {number}: {subject}").format(number=self.ticket.number, subject=self.ticket.subject)), id="hint")
             yield TextArea(self.initial, id="editor", soft_wrap=True, tab_behavior="focus")
             with VerticalScroll(id="review"):
                 yield Static("", id="preview")
@@ -97,7 +99,7 @@ class ReplyScreen(DialogScreen[TicketDetail | None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#dialog").border_title = f"Reply · {self.ticket.number}"
+        self.query_one("#dialog").border_title = _("Reply · {number}").format(number=self.ticket.number)
         self.query_one(TextArea).focus()
 
     @property
@@ -128,13 +130,13 @@ class ReplyScreen(DialogScreen[TicketDetail | None]):
         self.add_class("-review")
         self.query_one("#review").focus()
         self.query_one("#hint", Static).update(
-            Text("Review: y sends it, e edits it again, n drops it.", style="bold")
+            Text(_("Review: y sends it, e edits it again, n drops it."), style="bold")
         )
         self.refresh_bindings()
 
     def action_edit(self) -> None:
         self.remove_class("-review")
-        self.query_one("#hint", Static).update(Text(f"Reply to {self.ticket.number}: {self.ticket.subject}"))
+        self.query_one("#hint", Static).update(Text(_("Reply to {number}: {subject}").format(number=self.ticket.number, subject=self.ticket.subject)))
         self.query_one(TextArea).focus()
         self.refresh_bindings()
 
@@ -148,14 +150,14 @@ class ReplyScreen(DialogScreen[TicketDetail | None]):
                 self.dismiss(None)
 
         self.app.push_screen(
-            ConfirmScreen("Drop this reply? What you wrote is lost.", title="Drop reply", yes="Drop", no="Keep"),
+            ConfirmScreen(_("Drop this reply? What you wrote is lost."), title=_("Drop reply"), yes=_("Drop"), no=_("Keep")),
             answered,
         )
 
     def action_send(self) -> None:
         self.sending = True
         self.refresh_bindings()
-        self.query_one("#hint", Static).update(Text("Sending…", style="bold"))
+        self.query_one("#hint", Static).update(Text(_("Sending…"), style="bold"))
         self._send(TicketReply(message=self.text))
 
     @work(exclusive=True, group="ticket-reply")
@@ -166,9 +168,9 @@ class ReplyScreen(DialogScreen[TicketDetail | None]):
             self.sending = False
             message = as_sentence(error_line(error))
             if can_retry(error):
-                message += " Press y to try again (it is posted once)."
+                message += _(" Press y to try again (it is posted once).")
             self.show_error(message)
-            self.query_one("#hint", Static).update(Text("Not sent. y tries again, e edits, n drops.", style="bold"))
+            self.query_one("#hint", Static).update(Text(_("Not sent. y tries again, e edits, n drops."), style="bold"))
             self.refresh_bindings()
             return
         self.dismiss(detail)
@@ -183,7 +185,7 @@ class ReplyScreen(DialogScreen[TicketDetail | None]):
                 with self.app.suspend():
                     subprocess.run([*shlex.split(editor), str(path)], check=False)
             except Exception as error:  # noqa: BLE001 - no terminal to hand over (a test), or no editor
-                self.show_error(f"Cannot open {editor}: {error_line(error)}")
+                self.show_error(_("Cannot open {editor}: {error_line}").format(editor=editor, error_line=error_line(error)))
                 return
             self.query_one(TextArea).text = path.read_text(encoding="utf-8", errors="replace").rstrip("\n")
             self.show_error(None)

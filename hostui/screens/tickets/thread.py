@@ -24,6 +24,7 @@ from hostui.frame.errors import error_line
 from hostui.frame.host import host_app
 from hostui.frame.object_screen import ObjectScreen
 from hostui.frame.section import SectionScreen
+from hostui.i18n import N_, _
 from hostui.screens.tickets.actions import TICKET_ACTIONS, importance_text, status_text
 from hostui.widgets.formatting import day_time
 from hostui.widgets.key_bar import KeyBar
@@ -42,14 +43,14 @@ def render_thread(ticket: TicketDetail) -> Group:
             parts.append(Rule(style="dim"))
         who = Text()
         if message.author == AuthorKind.STAFF:
-            who.append(f"{message.author_name} ({message.department.value} support)", style="bold")
+            who.append(_("{author_name} ({value} support)").format(author_name=message.author_name, value=message.department.value), style="bold")
         else:
-            who.append(f"{message.author_name} (you)", style="bold")
+            who.append(_("{author_name} (you)").format(author_name=message.author_name), style="bold")
         who.append(f"  {day_time(message.created_at)}", style="dim")
         parts.append(who)
         parts.append(Text(message.body))
     if not ticket.messages:
-        parts.append(Text("No messages.", style="dim"))
+        parts.append(Text(_("No messages."), style="dim"))
     return Group(*parts)
 
 
@@ -62,7 +63,7 @@ def title_text(ticket: TicketRow) -> Text:
     text.append(f"  ·  {ticket.department.value}  ·  ")
     text.append_text(importance_text(ticket))
     if ticket.order_number:
-        text.append(f"  ·  order {ticket.order_number}")
+        text.append(_("  ·  order {order_number}").format(order_number=ticket.order_number))
     return text
 
 
@@ -89,11 +90,11 @@ class ThreadScreen(ObjectScreen, SectionScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(binding for binding in TICKET_ACTIONS.bindings() if binding.id not in ("ticket.view", "ticket.menu")),
-        Binding("j", "scroll(1)", "Down", show=False, id="thread.down"),
-        Binding("k", "scroll(-1)", "Up", show=False, id="thread.up"),
-        Binding("g", "edge(-1)", "First message", show=False, id="thread.first"),
-        Binding("G", "edge(1)", "Last message", show=False, id="thread.last"),
-        Binding("escape", "back", "Back", id="thread.back"),
+        Binding("j", "scroll(1)", N_("Down"), show=False, id="thread.down"),
+        Binding("k", "scroll(-1)", N_("Up"), show=False, id="thread.up"),
+        Binding("g", "edge(-1)", N_("First message"), show=False, id="thread.first"),
+        Binding("G", "edge(1)", N_("Last message"), show=False, id="thread.last"),
+        Binding("escape", "back", N_("Back"), id="thread.back"),
     ]
 
     def __init__(self, row: TicketRow, handlers: TicketHandlers) -> None:
@@ -114,7 +115,7 @@ class ThreadScreen(ObjectScreen, SectionScreen):
         yield SectionHeader(self.SECTION)
         yield Static(title_text(self.row), id="title")
         with VerticalScroll(id="thread"):
-            yield Static(Text(f"Loading {self.row.number}…", style="dim"), id="messages")
+            yield Static(Text(_("Loading {number}…").format(number=self.row.number), style="dim"), id="messages")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -133,7 +134,7 @@ class ThreadScreen(ObjectScreen, SectionScreen):
                 ticket = await service.get_ticket(self.row.id)
                 self._handlers.changed_elsewhere()
         except Exception as error:  # noqa: BLE001 - said on screen, never a traceback
-            self.query_one("#messages", Static).update(Text(f"Could not load {self.row.number}: {error_line(error)}"))
+            self.query_one("#messages", Static).update(Text(_("Could not load {number}: {error_line}").format(number=self.row.number, error_line=error_line(error))))
             return
         first_load = self.ticket is None
         self.ticket = ticket

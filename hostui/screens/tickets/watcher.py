@@ -11,7 +11,9 @@ from __future__ import annotations
 from textual.app import App
 from textual.timer import Timer
 
-from backend.contract import AuthorKind, PortalService
+from backend.contract import AuthorKind, PortalService, TicketRow
+
+from hostui.i18n import _
 
 __all__ = ["TicketWatcher", "POLL_SECONDS"]
 
@@ -36,6 +38,11 @@ class TicketWatcher:
         if self._timer is not None:
             self._timer.stop()
 
+    def seen(self, row: TicketRow) -> None:
+        """The user acted on ``row`` as shown (marked it unread, closed it): a change that comes
+        back with the same newest message is the user's own, not a reply to announce."""
+        self._announced.add(_key(row))
+
     def poke(self) -> None:
         self.app.run_worker(self._poll(), group="ticket-watch", exclusive=True, exit_on_error=False)
 
@@ -50,12 +57,17 @@ class TicketWatcher:
         if first:
             return  # what was there before hostui started is in the Unread list, not news
         for row in changes.changed:
-            key = (row.id, row.last_activity_at.isoformat())
+            key = _key(row)
             if row.unread and row.last_author == AuthorKind.STAFF and key not in self._announced:
                 self._announced.add(key)
                 self.app.notify(
                     f"{row.number}: {row.subject}",
-                    title=f"New reply from {row.last_author_name}",
+                    title=_("New reply from {last_author_name}").format(last_author_name=row.last_author_name),
                     timeout=10,
                     markup=False,
                 )
+
+
+def _key(row: TicketRow) -> tuple[int, str]:
+    """A ticket's newest message (a new message moves the ticket's last activity)."""
+    return (row.id, row.last_activity_at.isoformat())
