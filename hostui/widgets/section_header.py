@@ -108,16 +108,15 @@ class SectionHeader(Horizontal):
         balance.set_class(account.balance < 0, "-negative")
 
     def on_click(self, event: events.Click) -> None:
+        # Measured from the screen: the event may name the screen as its widget.
         tabs = self.query_one("#tabs", Label)
-        if event.widget is not tabs:
-            return
-        offset = event.get_content_offset(tabs)
-        if offset is None:
+        x = event.screen_x - tabs.content_region.x
+        if event.screen_y != tabs.content_region.y or not 0 <= x < tabs.content_region.width:
             return
         column = 0
         for mode, label in self._labels(self._compact):
-            if column <= offset.x < column + len(label):
+            if column <= x < column + len(label):
                 event.stop()
-                self.app.run_action(f"section('{mode}')")
+                self.app.action_section(mode)
                 return
             column += len(label)

@@ -70,8 +70,10 @@ class TicketsScreen(PagedListScreen[TicketRow]):
         )
 
     async def find(self, label: str) -> TicketRow | None:
+        """The ticket named in the palette: "T-58441" as printed, or just "58441"."""
+        number = f"T-{label}" if label.isdigit() else label.upper()
         try:
-            return await host_app(self).service.find_ticket(label.upper())
+            return await host_app(self).service.find_ticket(number)
         except NotFound:
             return None
 

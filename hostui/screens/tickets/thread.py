@@ -136,12 +136,13 @@ class ThreadScreen(ObjectScreen, SectionScreen):
         except Exception as error:  # noqa: BLE001 - said on screen, never a traceback
             self.query_one("#messages", Static).update(Text(_("Could not load {number}: {error_line}").format(number=self.row.number, error_line=error_line(error))))
             return
-        first_load = self.ticket is None
+        # First open: the newest message is what one opens a ticket for; later, a new message
+        # (a reply just sent) is where to look.
+        scroll_down = self.ticket is None or len(ticket.messages) > len(self.ticket.messages)
         self.ticket = ticket
         self.query_one("#title", Static).update(title_text(ticket))
         self.query_one("#messages", Static).update(render_thread(ticket))
-        if first_load:
-            # The newest message is what one opens a ticket for.
+        if scroll_down:
             self.call_after_refresh(self.query_one("#thread", VerticalScroll).scroll_end, animate=False)
         self.refresh_bindings()
 
