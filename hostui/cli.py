@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     from hostui.commands import invoices
     from hostui.commands import orders, traffic
     from hostui.commands import power
+    from hostui.commands import tickets
 
     parser = _Parser(
         prog="hostui",
@@ -88,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     orders.register(commands)
     traffic.register(commands)
     power.register(commands)
+    tickets.register(commands)
     return parser
 
 
