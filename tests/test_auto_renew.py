@@ -220,3 +220,20 @@ def test_concurrent_runs_renew_a_period_once(portal, demo_customer_id, renewing_
         assert _order(portal, renewing_order).period_end == invoices[0].period_end
     else:
         assert len(_notices(portal, demo_customer_id)) == 1
+
+
+def test_the_notice_is_in_the_customers_language_and_the_invoice_in_its_currency(
+    portal, demo_customer_id, renewing_order, clock
+):
+    from backend.domain.account_settings import set_currency, set_language
+
+    set_language(portal, demo_customer_id, "de", "test", "local")
+    set_currency(portal, demo_customer_id, "USD", "test", "local")
+    _set_balance(portal, demo_customer_id, 1_234)
+    run_renewals(portal)
+    [invoice] = _invoices(portal, renewing_order)
+    assert invoice.currency == "USD" and invoice.status == "unpaid"
+    [notice] = _notices(portal, demo_customer_id)
+    assert notice.subject.startswith("Auftrag ") and "ist offen" in notice.subject
+    assert "das Guthaben beträgt 12,34 USD" in notice.body
+    assert "Guten Tag" in notice.body and "Rechnung" in notice.body

@@ -4,7 +4,9 @@ Only paid invoices become invoice documents; an unpaid one can be downloaded as 
 (proforma), which says plainly that it is not a tax invoice. Both are scoped to the customer
 like every other call: someone else's invoice is simply not found.
 
-The core fonts (Helvetica) only know latin-1, so every piece of text goes through
+Every fixed text, date and amount is in the customer's language (``Customer.language``,
+backend/texts.py and backend/formatting.py). The core fonts (Helvetica) only know latin-1,
+which German's letters are in; every piece of text goes through
 ``pdf_text``, which transliterates or replaces whatever latin-1 cannot hold. The creation
 date comes from the invoice, so the same invoice always gives the same bytes.
 """
@@ -27,6 +29,7 @@ from backend.models import Customer, Invoice, PaymentMethod
 from backend.formatting import format_date, format_money
 from backend.portal import Portal
 from backend.settings import Provider
+from backend.texts import language_or_default, text
 
 __all__ = ["invoice_pdf", "quote_pdf", "pdf_text"]
 
@@ -84,8 +87,8 @@ def pdf_text(value: object, *, multiline: bool = False) -> str:
     return "".join(out)
 
 
-def _date(value: datetime | None) -> str:
-    return format_date(value) if value is not None else "-"
+def _date(value: datetime | None, language: str) -> str:
+    return format_date(value, language) if value is not None else "-"
 
 
 def _rate(rate: Decimal) -> str:
@@ -96,9 +99,10 @@ def _rate(rate: Decimal) -> str:
 class _Sheet(FPDF):
     """A4 portrait with the provider's bank details in every page's footer."""
 
-    def __init__(self, provider: Provider, footer_lines: list[str]) -> None:
+    def __init__(self, provider: Provider, language: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        self._footer_lines = footer_lines
+        self.language = language
+        self._footer_lines = _footer_lines(provider, language)
         self.set_margins(20, 18, 20)
         self.set_auto_page_break(auto=True, margin=32)
         self.set_author(pdf_text(provider.name))
@@ -113,15 +117,16 @@ class _Sheet(FPDF):
         self.set_text_color(90, 90, 90)
         for line in self._footer_lines:
             self.cell(0, 3.6, line, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.cell(0, 3.6, f"Page {self.page_no()} of {{nb}}", align=Align.C)
+        self.cell(0, 3.6, text(self.language, "pdf.page", page=self.page_no(), pages="{nb}"), align=Align.C)
         self.set_text_color(0, 0, 0)
 
 
-def _footer_lines(provider: Provider) -> list[str]:
+def _footer_lines(provider: Provider, language: str) -> list[str]:
     address = ", ".join(line.strip() for line in provider.address.splitlines() if line.strip())
+    vat_id = text(language, "pdf.vat_id", vat_id=provider.vat_id)
     return [
-        pdf_text(f"{provider.name} - {address} - VAT ID {provider.vat_id} - {provider.email}"),
-        pdf_text(f"Bank: {provider.bank} - IBAN {provider.iban} - BIC {provider.bic}"),
+        pdf_text(f"{provider.name} - {address} - {vat_id} - {provider.email}"),
+        pdf_text(text(language, "pdf.footer_bank", bank=provider.bank, iban=provider.iban, bic=provider.bic)),
     ]
 
 
@@ -152,7 +157,8 @@ def _header(pdf: _Sheet, provider: Provider, title: str) -> None:
     pdf.set_font("Helvetica", size=9)
     pdf.multi_cell(110, 4.5, pdf_text(provider.address, multiline=True), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.multi_cell(
-        110, 4.5, pdf_text(f"VAT ID: {provider.vat_id}\n{provider.email}", multiline=True),
+        110, 4.5, pdf_text(f"{text(pdf.language, 'pdf.vat_id', vat_id=provider.vat_id)}\n{provider.email}",
+                           multiline=True),
         new_x=XPos.LMARGIN, new_y=YPos.NEXT,
     )
     pdf.ln(6)
@@ -183,12 +189,13 @@ def _addressee_and_facts(pdf: _Sheet, customer: Customer, facts: list[tuple[str,
     top = pdf.get_y()
     left_width = 85
     pdf.set_font("Helvetica", "B", 9)
-    pdf.cell(left_width, 5, "Bill to", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(left_width, 5, pdf_text(text(pdf.language, "pdf.bill_to")), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("Helvetica", size=10)
     for line in _bill_to_lines(customer):
         pdf.multi_cell(left_width, 5, pdf_text(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if customer.vat_id:
-        pdf.multi_cell(left_width, 5, pdf_text(f"VAT ID: {customer.vat_id}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(left_width, 5, pdf_text(text(pdf.language, "pdf.vat_id", vat_id=customer.vat_id)),
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     left_bottom = pdf.get_y()
 
     label_x = pdf.l_margin + left_width + 10
@@ -205,7 +212,10 @@ def _addressee_and_facts(pdf: _Sheet, customer: Customer, facts: list[tuple[str,
 
 
 def _lines_and_totals(pdf: _Sheet, detail: InvoiceDetail) -> None:
-    currency = detail.currency
+    currency, language = detail.currency, pdf.language
+
+    def money(amount: Decimal) -> str:
+        return format_money(amount, currency, language)
     pdf.set_font("Helvetica", size=9)
     pdf.set_draw_color(180, 180, 180)
     with pdf.table(
@@ -217,38 +227,39 @@ def _lines_and_totals(pdf: _Sheet, detail: InvoiceDetail) -> None:
         padding=1,
     ) as table:
         heading = table.row()
-        for label in ("Pos.", "Description", "Qty", "Unit price", "Amount"):
-            heading.cell(label)
+        for key in ("pdf.pos", "pdf.description", "pdf.qty", "pdf.unit_price", "pdf.amount"):
+            heading.cell(pdf_text(text(language, key)))
         for line in detail.lines:
             row = table.row()
             row.cell(str(line.position))
             row.cell(pdf_text(line.description))
             row.cell(str(line.quantity))
-            row.cell(format_money(line.unit_price, currency))
-            row.cell(format_money(line.amount, currency))
+            row.cell(money(line.unit_price))
+            row.cell(money(line.amount))
 
     pdf.ln(4)
     label_x = pdf.w - pdf.r_margin - 90
     rows = [
-        ("Net", format_money(detail.net, currency), False),
-        (f"Tax ({_rate(detail.tax_rate)})", format_money(detail.tax, currency), False),
-        ("Total", format_money(detail.total, currency), True),
+        (text(language, "pdf.net"), money(detail.net), False),
+        (text(language, "pdf.tax", rate=_rate(detail.tax_rate)), money(detail.tax), False),
+        (text(language, "pdf.total"), money(detail.total), True),
     ]
     for label, value, bold in rows:
         pdf.set_x(label_x)
         pdf.set_font("Helvetica", "B" if bold else "", 11 if bold else 10)
-        pdf.cell(50, 6, label)
+        pdf.cell(50, 6, pdf_text(label))
         pdf.cell(40, 6, value, align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("Helvetica", size=9)
     pdf.set_x(label_x)
-    pdf.cell(90, 5, pdf_text(f"All amounts in {currency}."), align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(90, 5, pdf_text(text(language, "pdf.all_amounts_in", currency=currency)), align=Align.R,
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(6)
 
 
-def _period(detail: InvoiceDetail) -> str:
+def _period(detail: InvoiceDetail, language: str) -> str:
     if detail.period_start is None and detail.period_end is None:
         return "-"
-    return f"{_date(detail.period_start)} to {_date(detail.period_end)}"
+    return text(language, "pdf.period", start=_date(detail.period_start, language), end=_date(detail.period_end, language))
 
 
 def _paragraph(pdf: _Sheet, text: str, *, bold: bool = False, size: float = 10) -> None:
@@ -263,77 +274,81 @@ def _finish(pdf: _Sheet, filename: str) -> Document:
 def invoice_pdf(portal: Portal, customer_id: int, invoice_id: int) -> Document:
     """The tax invoice of a paid invoice; unpaid ones are quotes, deleted ones have neither."""
     detail, customer, method_name = _load(portal, customer_id, invoice_id, DOWNLOAD)
+    language = language_or_default(customer.language)
+
+    def date(value: datetime | None) -> str:
+        return _date(value, language)
 
     provider = portal.settings.provider
-    pdf = _Sheet(provider, _footer_lines(provider))
+    pdf = _Sheet(provider, language)
     pdf.set_creation_date(detail.paid_at or detail.issued_at)
-    pdf.set_title(pdf_text(f"Invoice {detail.number}"))
-    pdf.set_subject(pdf_text(f"Invoice {detail.number} from {provider.name}"))
+    pdf.set_title(pdf_text(text(language, "pdf.invoice_title", number=detail.number)))
+    pdf.set_subject(pdf_text(text(language, "pdf.invoice_subject", number=detail.number, provider=provider.name)))
     pdf.add_page()
-    _header(pdf, provider, "Invoice")
+    _header(pdf, provider, text(language, "pdf.invoice"))
     _addressee_and_facts(pdf, customer, [
-        ("Invoice no.", detail.number),
-        ("Issue date", _date(detail.issued_at)),
-        ("Due date", _date(detail.due_at)),
-        ("Paid on", _date(detail.paid_at)),
-        ("Service period", _period(detail)),
-        ("Order", detail.order_number or "-"),
-        ("Payment method", method_name or "-"),
-        ("Currency", detail.currency),
+        (text(language, "pdf.invoice_no"), detail.number),
+        (text(language, "pdf.issue_date"), date(detail.issued_at)),
+        (text(language, "pdf.due_date"), date(detail.due_at)),
+        (text(language, "pdf.paid_on"), date(detail.paid_at)),
+        (text(language, "pdf.service_period"), _period(detail, language)),
+        (text(language, "pdf.order"), detail.order_number or "-"),
+        (text(language, "pdf.payment_method"), method_name or "-"),
+        (text(language, "pdf.currency"), detail.currency),
     ])
     _lines_and_totals(pdf, detail)
-    _paragraph(
-        pdf,
-        f"Paid in full on {_date(detail.paid_at)}"
-        + (f" by {method_name}" if method_name else "")
-        + ". Thank you for your business.",
+    paid = (
+        text(language, "pdf.paid_in_full_by", date=date(detail.paid_at), method=method_name)
+        if method_name
+        else text(language, "pdf.paid_in_full", date=date(detail.paid_at))
     )
+    _paragraph(pdf, f"{paid} {text(language, 'pdf.thanks')}")
     return _finish(pdf, f"invoice-{detail.number}.pdf")
 
 
 def quote_pdf(portal: Portal, customer_id: int, invoice_id: int) -> Document:
     """A proforma for an unpaid invoice, with the bank details to pay it by transfer."""
     detail, customer, method_name = _load(portal, customer_id, invoice_id, QUOTE)
+    language = language_or_default(customer.language)
+
+    def date(value: datetime | None) -> str:
+        return _date(value, language)
 
     provider = portal.settings.provider
-    pdf = _Sheet(provider, _footer_lines(provider))
+    pdf = _Sheet(provider, language)
     pdf.set_creation_date(detail.issued_at)
-    pdf.set_title(pdf_text(f"Quote {detail.number}"))
-    pdf.set_subject(pdf_text(f"Quote / proforma invoice {detail.number} from {provider.name}"))
+    pdf.set_title(pdf_text(text(language, "pdf.quote_title", number=detail.number)))
+    pdf.set_subject(pdf_text(text(language, "pdf.quote_subject", number=detail.number, provider=provider.name)))
     pdf.add_page()
-    _header(pdf, provider, "Quote / Proforma invoice")
-    _paragraph(
-        pdf,
-        "This is not a tax invoice. The invoice is issued once the payment has been received.",
-        bold=True, size=9,
-    )
+    _header(pdf, provider, text(language, "pdf.quote"))
+    _paragraph(pdf, text(language, "pdf.not_a_tax_invoice"), bold=True, size=9)
     pdf.ln(3)
     _addressee_and_facts(pdf, customer, [
-        ("Reference", detail.number),
-        ("Date", _date(detail.issued_at)),
-        ("Valid until", _date(detail.due_at)),
-        ("Service period", _period(detail)),
-        ("Order", detail.order_number or "-"),
-        ("Payment method", method_name or "any"),
-        ("Currency", detail.currency),
+        (text(language, "pdf.reference"), detail.number),
+        (text(language, "pdf.date"), date(detail.issued_at)),
+        (text(language, "pdf.valid_until"), date(detail.due_at)),
+        (text(language, "pdf.service_period"), _period(detail, language)),
+        (text(language, "pdf.order"), detail.order_number or "-"),
+        (text(language, "pdf.payment_method"), method_name or text(language, "pdf.any_method")),
+        (text(language, "pdf.currency"), detail.currency),
     ])
     _lines_and_totals(pdf, detail)
-    _paragraph(pdf, f"This quote is valid until {_date(detail.due_at)}.")
+    _paragraph(pdf, text(language, "pdf.quote_valid_until", date=date(detail.due_at)))
     pdf.ln(2)
-    _paragraph(pdf, "Payment by bank transfer", bold=True)
+    _paragraph(pdf, text(language, "pdf.pay_by_transfer"), bold=True)
     pdf.set_font("Helvetica", size=10)
     for label, value in (
-        ("Beneficiary", provider.name),
-        ("Bank", provider.bank),
+        (text(language, "pdf.beneficiary"), provider.name),
+        (text(language, "pdf.bank"), provider.bank),
         ("IBAN", provider.iban),
         ("BIC", provider.bic),
-        ("Reference", detail.number),
-        ("Amount", format_money(detail.total, detail.currency)),
+        (text(language, "pdf.reference"), detail.number),
+        (text(language, "pdf.amount"), format_money(detail.total, detail.currency, language)),
     ):
         pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(30, 5, label)
+        pdf.cell(30, 5, pdf_text(label))
         pdf.set_font("Helvetica", size=10)
         pdf.multi_cell(0, 5, pdf_text(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
-    _paragraph(pdf, f"Please quote {detail.number} as the payment reference.", size=9)
+    _paragraph(pdf, text(language, "pdf.quote_reference", number=detail.number), size=9)
     return _finish(pdf, f"quote-{detail.number}.pdf")
