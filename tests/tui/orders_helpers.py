@@ -1,4 +1,4 @@
-"""Helpers for the Orders section's Pilot tests (test_orders.py, test_server_screen.py).
+"""Helpers for the Orders section's Pilot tests (test_orders_screen.py, test_server_screen.py).
 
 Orders and servers are found by what they are (active, powered on, with an IP-KVM, renewable…)
 through the service, never by their numbers; the list's cursor is put on them the way a user
