@@ -62,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     from hostui.commands import orders, traffic
     from hostui.commands import power
     from hostui.commands import tickets
+    from hostui.commands import settings
 
     parser = _Parser(
         prog="hostui",
@@ -90,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     traffic.register(commands)
     power.register(commands)
     tickets.register(commands)
+    settings.register(commands)
     return parser
 
 
