@@ -311,6 +311,12 @@ class SettingsScreen(SectionScreen):
         order = self._order()
         if order is None:
             return
+        state = next((a for a in order.actions if a.id == "auto_renew"), None)
+        if state is not None and not state.enabled:
+            # The portal's verdict for this order (a cancelled one renews no more).
+            self.app.bell()
+            self.notify(f"{order.order_number}: {state.reason}", severity="warning", markup=False)
+            return
         following = {None: True, True: False, False: None}[order.auto_renew]
         word = _("as the account") if following is None else (_("on") if following else _("off"))
         self._change(
