@@ -42,6 +42,9 @@ from hostui.screens.tickets import TicketsScreen, TicketWatcher
 
 __all__ = ["HostUIApp", "StartScreen"]
 
+# The blank mode shown while the current section is built again in another language.
+_SWITCHING = "_switching_language"
+
 
 class HostUIApp(App[None]):
     """The hostui application. Give it ``service`` (ready) or ``connector`` (to build one)."""
@@ -249,11 +252,18 @@ class HostUIApp(App[None]):
                 await self.remove_mode(mode)
                 self.add_mode(mode, base)
         if current in self.MODES:
-            while len(self.screen_stack) > 1:
-                await self.pop_screen()
-            old = self.screen
+            # A mode's base screen cannot be swapped in place (Textual keeps a result callback
+            # per stacked screen), and the current mode cannot be removed: step aside to a
+            # blank mode for the moment it takes to build the section again.
+            old = self.screen_stack[0]
             rebuilt = old.rebuilt() if isinstance(old, SectionScreen) else self.MODES[current]()
-            await self.switch_screen(rebuilt)
+            self.add_mode(_SWITCHING, Screen)
+            await self.switch_mode(_SWITCHING)
+            await self.remove_mode(current)
+            self.add_mode(current, lambda: rebuilt)
+            await self.switch_mode(current)
+            await self.remove_mode(_SWITCHING)
+            self._modes[current] = self.MODES[current]  # later rebuilds make a fresh screen
         self.refresh_bindings()
 
     # -- sections and help

@@ -77,3 +77,158 @@ def test_switching_language_translates_marked_texts_and_back() -> None:
 
 def test_no_compiled_catalogue_is_committed() -> None:
     assert not list(catalogue_path("de").parent.glob("*.mo"))
+
+
+# --- German on every screen --------------------------------------------------------------------
+
+
+def _english_phrases() -> tuple[set[str], set[str]]:
+    """The catalogue's English texts that German must not show: (phrases of two words or
+    more, looked for anywhere on screen; single words, looked for in the frame's own lines,
+    the header and the key bar, since portal data on screen is English and has words)."""
+    catalogue = _catalogue()
+    german = " ".join(entry.string for entry in catalogue if entry.id and isinstance(entry.string, str))
+    phrases, words = set(), set()
+    for entry in catalogue:
+        if not entry.id or not isinstance(entry.id, str) or entry.id == entry.string:
+            continue
+        for piece in re.split(r"\{[^}]*\}|\n", entry.id):
+            piece = piece.strip(" ·:—–()[].,?;")
+            if not re.search(r"[A-Za-z]{3}", piece) or piece in german:
+                continue  # a name, a key, or the same in German ("Status", "Tickets")
+            (phrases if " " in piece and len(piece) >= 8 else words).add(piece)
+    return phrases, words
+
+
+def _found(phrases: set[str], text: str) -> list[str]:
+    return sorted(p for p in phrases if re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", text))
+
+
+_PHRASES: tuple[set[str], set[str]] | None = None
+
+
+def _check(app, where: str) -> None:  # noqa: ANN001
+    global _PHRASES
+    if _PHRASES is None:
+        _PHRASES = _english_phrases()
+    phrases, words = _PHRASES
+    text = screen_text(app)
+    lines = text.splitlines()
+    frame = "\n".join(lines[:1] + lines[-3:])
+    english = _found(phrases, text) + _found(words, frame)
+    assert not english, f"English on the German {where}: {english}\n{text}"
+
+
+async def test_every_screen_is_german_for_a_german_customer(make_app, demo_service) -> None:
+    from hostui.frame.action_menu import ActionMenuScreen
+    from hostui.frame.help import HelpScreen
+    from hostui.screens.invoices.view import InvoiceViewScreen
+    from hostui.screens.settings import SettingsScreen
+    from hostui.screens.tickets.new_ticket import NewTicketScreen
+    from hostui.screens.tickets.thread import ThreadScreen
+    from orders_helpers import first_server, open_server
+
+    row, _server = await first_server(demo_service, lambda order, server: True)
+    await demo_service.set_language("de")
+    try:
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert current_language() == "de"
+            _check(app, "invoice list")
+            await pilot.press("enter")
+            await settle(pilot, lambda: isinstance(app.screen, InvoiceViewScreen))
+            _check(app, "invoice view")
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("a")
+            await settle(pilot, lambda: isinstance(app.screen, ActionMenuScreen))
+            _check(app, "Actions menu")
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("question_mark")
+            await settle(pilot, lambda: isinstance(app.screen, HelpScreen))
+            _check(app, "help")
+            await pilot.press("escape")
+            await pilot.press("2")
+            await settle(pilot)
+            _check(app, "order list")
+            await open_server(pilot, row)
+            for tab in ("details", "network", "traffic"):
+                _check(app, f"server screen ({tab})")
+                await pilot.press("right_square_bracket")
+                await settle(pilot)
+            await pilot.press("escape")
+            await pilot.press("3")
+            await settle(pilot)
+            _check(app, "ticket list")
+            await pilot.press("enter")
+            await settle(pilot, lambda: isinstance(app.screen, ThreadScreen) and app.screen.ticket is not None)
+            _check(app, "ticket thread")
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("n")
+            await settle(pilot, lambda: isinstance(app.screen, NewTicketScreen))
+            _check(app, "new-ticket form")
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("4")
+            await settle(pilot, lambda: isinstance(app.screen, SettingsScreen) and app.screen.settings is not None)
+            for tab in ("renewal", "money", "mailboxes", "security", "profile"):
+                _check(app, f"Settings ({tab})")
+                await pilot.press("right_square_bracket")
+                await settle(pilot)
+    finally:
+        await demo_service.set_language("en")
+
+
+# --- switching without a restart ---------------------------------------------------------------
+
+
+async def _choose_language(pilot, code: str) -> None:  # noqa: ANN001
+    from textual.widgets import OptionList
+
+    from hostui.screens.settings.dialogs import ChoiceDialog
+
+    await pilot.press("l")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, ChoiceDialog))
+    dialog = pilot.app.screen
+    dialog.query_one("#choices", OptionList).highlighted = [value for value, _label in dialog.options].index(code)
+    await pilot.press("enter")
+
+
+async def test_the_settings_key_switches_the_language_without_a_restart(make_app, demo_service) -> None:
+    from textual.widgets import TabbedContent
+
+    from hostui.screens.settings import SettingsScreen
+
+    app = make_app()
+    try:
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(pilot)
+            assert screen_text(app).splitlines()[0].lstrip().startswith("1 Invoices")
+            await pilot.press("4")
+            await settle(pilot, lambda: isinstance(app.screen, SettingsScreen) and app.screen.settings is not None)
+            await pilot.press("right_square_bracket")  # Money & language: its keys work there
+            await settle(pilot)
+            await _choose_language(pilot, "de")
+            await wait_for(pilot, lambda: "Einstellungen" in screen_text(app).splitlines()[0])
+            await settle(pilot)
+            header = screen_text(app).splitlines()[0]
+            assert "1 Rechnungen" in header and "2 Aufträge" in header and "4 Einstellungen" in header
+            # Still in Settings, on the same tab, now in German; the other sections follow.
+            assert isinstance(app.screen, SettingsScreen) and app.current_mode == "settings"
+            assert app.screen.query_one(TabbedContent).active == "money-tab"
+            assert "Sprache geändert." in [str(n.message) for n in app._notifications]
+            await pilot.press("1")
+            await settle(pilot)
+            assert "Offen" in screen_text(app) and "Bezahlen" in screen_text(app)
+            await pilot.press("4")
+            await settle(pilot, lambda: app.screen.settings is not None)
+            await _choose_language(pilot, "en")
+            await wait_for(pilot, lambda: "Settings" in screen_text(app).splitlines()[0])
+            await settle(pilot)
+            assert screen_text(app).splitlines()[0].lstrip().startswith("1 Invoices")
+            assert current_language() == "en"
+    finally:
+        await demo_service.set_language("en")
