@@ -330,8 +330,14 @@ class SettingsScreen(SectionScreen):
         self.app.push_screen(
             ChoiceDialog(_("Currency"), _("The currency of new invoices and of the balance:"), options,
                          self.settings.currency, host_app(self).service.set_currency),
-            self._after_dialog(_("Currency changed.")),
+            self._currency_changed,
         )
+
+    def _currency_changed(self, settings: AccountSettings | None) -> None:
+        self._after_dialog(_("Currency changed."))(settings)
+        if settings is not None:
+            # The balance is kept in the account's currency: the header shows it converted.
+            host_app(self).refresh_account()
 
     def action_language(self) -> None:
         assert self.settings is not None
