@@ -191,6 +191,10 @@ class HostUIApp(App[None]):
     def _set_unread(self, count: int) -> None:
         self.unread_tickets = count
 
+    @property
+    def ticket_watcher(self) -> TicketWatcher | None:
+        return self._ticket_watcher
+
     def tickets_changed(self) -> None:
         """The user changed a ticket: count the unread ones again now, not at the next poll."""
         if self._ticket_watcher is not None:

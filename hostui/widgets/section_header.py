@@ -19,6 +19,8 @@ __all__ = ["SectionHeader"]
 
 # Narrower than this, the other sections are shown by their key alone (room for the balance).
 COMPACT_BELOW = 80
+# Columns kept for where hostui is connected before the tabs give up their names.
+MIN_WHERE = 12
 
 
 class SectionHeader(Horizontal):
@@ -84,7 +86,10 @@ class SectionHeader(Horizontal):
 
     @property
     def _compact(self) -> bool:
-        return self.size.width < COMPACT_BELOW
+        # Compact when the full tabs would leave the balance no room (German names are longer).
+        full = sum(len(label) for _mode, label in self._labels(compact=False))
+        balance = len(str(self.query_one("#balance", Label).content)) if self.is_mounted else 0
+        return self.size.width < COMPACT_BELOW or full + balance + MIN_WHERE > self.size.width
 
     def on_resize(self) -> None:
         self.query_one("#tabs", Label).update(self._tabs(self._compact))
@@ -106,6 +111,7 @@ class SectionHeader(Horizontal):
             return
         balance.update(Text(_("Balance {amount}").format(amount=money(account.balance, account.currency))))
         balance.set_class(account.balance < 0, "-negative")
+        self.on_resize()  # the balance's width decides whether the tabs fit in full
 
     def on_click(self, event: events.Click) -> None:
         # Measured from the screen: the event may name the screen as its widget.

@@ -503,8 +503,6 @@ async def test_r_requests_a_profile_change_by_ticket(make_app, demo_service) -> 
         assert ticket.number in ticket_numbers(app.screen)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a Tickets list loaded before keeps its old rows after a ticket is "
-                   "opened from Settings (app.tickets_changed only pokes the unread watcher)")
 async def test_a_tickets_list_seen_before_lists_the_new_ticket(make_app, demo_service) -> None:
     from hostui.screens.tickets import TicketsScreen
 

@@ -58,7 +58,7 @@ _KEY_TABS = {
 
 
 def _yes(value: bool) -> Text:
-    return Text("on", style="bold green") if value else Text("off", style="bold")
+    return Text(_("on"), style="bold green") if value else Text(_("off"), style="bold")
 
 
 class SettingsScreen(SectionScreen):

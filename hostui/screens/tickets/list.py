@@ -80,6 +80,14 @@ class TicketsScreen(PagedListScreen[TicketRow]):
     def describe(self, row: TicketRow) -> str:
         return ticket_summary(row)
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        # Tickets changed elsewhere (a reply from support, one opened from Orders or
+        # Settings): the list on screen follows.
+        watcher = host_app(self).ticket_watcher
+        if watcher is not None:
+            watcher.changed_signal.subscribe(self, lambda _: self.reload())
+
     @cached_property
     def handlers(self) -> TicketHandlers:
         return TicketHandlers(self, on_changed=self.reload)

@@ -9,6 +9,7 @@ ticket).
 from __future__ import annotations
 
 from textual.app import App
+from textual.signal import Signal
 from textual.timer import Timer
 
 from backend.contract import AuthorKind, PortalService, TicketRow
@@ -26,6 +27,8 @@ class TicketWatcher:
         self.app = app
         self.service = service
         self.on_unread = on_unread
+        self.changed_signal: Signal[None] = Signal(app, "tickets-changed")
+        """Published when the portal reports changed tickets: an open list reloads."""
         self.cursor: str | None = None
         self._timer: Timer | None = None
         self._announced: set[tuple[int, str]] = set()
@@ -56,6 +59,8 @@ class TicketWatcher:
         self.on_unread(changes.unread)
         if first:
             return  # what was there before hostui started is in the Unread list, not news
+        if changes.changed:
+            self.changed_signal.publish(None)
         for row in changes.changed:
             key = _key(row)
             if row.unread and row.last_author == AuthorKind.STAFF and key not in self._announced:
