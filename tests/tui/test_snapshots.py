@@ -7,10 +7,17 @@ Update after reviewing a change:  pytest tests/tui/test_snapshots.py --snapshot-
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
+from backend.contract import OrderStatus, PowerState
 from hostui.frame.help import HelpScreen
 from hostui.screens.invoices import InvoicesScreen
+from hostui.screens.orders import OrdersScreen
+from hostui.screens.orders.server import ServerScreen
+from hostui.screens.settings import SettingsScreen
+from hostui.screens.tickets import TicketsScreen
 from tui_helpers import settle
 
 LIST_SIZES = [
@@ -79,3 +86,127 @@ def test_invoice_view(snap_compare, make_app) -> None:
 def test_payment_method_choice(snap_compare, make_app) -> None:
     """`p` on the newest unpaid invoice: the methods, the balance beside "account balance"."""
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_pressing("p"))
+
+
+# --- Orders ------------------------------------------------------------------------------------
+
+
+def _in_orders(*keys: str):  # noqa: ANN202
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await _pressing()(pilot)
+        await pilot.press("2")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, OrdersScreen))
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")])
+def test_orders_list(snap_compare, make_app, size) -> None:
+    """The Orders section: every order with its status and its server's power state."""
+    assert snap_compare(make_app(), terminal_size=size, run_before=_in_orders())
+
+
+def _server(*keys: str):  # noqa: ANN202
+    """The server of the first active order with a server that is on, then ``keys``."""
+
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await _in_orders()(pilot)
+        screen = pilot.app.screen
+        target = next(
+            index for index, row in enumerate(screen.rows)
+            if row.status == OrderStatus.ACTIVE and row.power_state == PowerState.ON
+        )
+        screen.table.move_cursor(row=target, animate=False)
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ServerScreen) and pilot.app.screen.detail is not None)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")])
+def test_server_details(snap_compare, make_app, size) -> None:
+    """Details: configuration, the password masked, IP-KVM, what is not possible now."""
+    assert snap_compare(make_app(), terminal_size=size, run_before=_server())
+
+
+def test_server_network(snap_compare, make_app) -> None:
+    """Network: every address with netmask or prefix, gateway, MAC and reverse DNS."""
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_server("right_square_bracket"))
+
+
+@pytest.mark.parametrize("size", [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")])
+def test_server_traffic(snap_compare, make_app, size) -> None:
+    """Traffic of the demo's fixed data: the day's chart, totals, 95th percentile, usage."""
+    assert snap_compare(
+        make_app(), terminal_size=size, run_before=_server("right_square_bracket", "right_square_bracket")
+    )
+
+
+def test_power_confirmation(snap_compare, make_app) -> None:
+    """`r`: the confirmation names the server and its address."""
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_server("r"))
+
+
+# --- Tickets -----------------------------------------------------------------------------------
+
+
+def _in_tickets(*keys: str):  # noqa: ANN202
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await _pressing()(pilot)
+        await pilot.press("3")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, TicketsScreen))
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")])
+def test_tickets_inbox(snap_compare, make_app, size) -> None:
+    """Open tickets, unread ones marked N, who spoke last, the unread count in the header."""
+    assert snap_compare(make_app(), terminal_size=size, run_before=_in_tickets())
+
+
+@pytest.mark.parametrize("size", [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")])
+def test_ticket_thread(snap_compare, make_app, size) -> None:
+    """Tab to the first unread ticket, enter: the thread, wrapped to the width, newest at the bottom."""
+    assert snap_compare(make_app(), terminal_size=size, run_before=_in_tickets("tab", "enter"))
+
+
+@pytest.mark.parametrize("size", [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")])
+def test_new_ticket_with_errors(snap_compare, make_app, size) -> None:
+    """`n` then ctrl+s on an empty form: each reason under its field."""
+    assert snap_compare(make_app(), terminal_size=size, run_before=_in_tickets("n", "ctrl+s"))
+
+
+# --- Settings, in English and in German ------------------------------------------------------
+
+
+def _in_settings(*keys: str):  # noqa: ANN202
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await settle(pilot, lambda: pilot.app.connected)
+        await pilot.press("4")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, SettingsScreen) and pilot.app.screen.settings is not None)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize(
+    "tab", [pytest.param((), id="renewal"), pytest.param(("right_square_bracket",) * 3, id="security")]
+)
+def test_settings(snap_compare, make_app, demo_service, language, tab) -> None:
+    """Settings at 80x24: the renewal tab (account and per-order auto-renew) and the security
+    tab (code word, IP ranges, where you connect from), in the customer's language."""
+    asyncio.run(demo_service.set_language(language))
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_in_settings(*tab))
