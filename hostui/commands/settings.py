@@ -6,6 +6,9 @@
                                                      ``default`` follows the account again
     hostui settings set currency CODE                EUR, USD, CHF (what the portal offers)
     hostui settings set language en|de
+    hostui settings ip-ranges add|remove CIDR [--code-word-stdin] [--yes]
+                                                     the addresses allowed to log in
+    hostui logins [--page N] [--json]                the account's last logins, newest first
 
 ``--json`` prints the contract's ``AccountSettings`` exactly; ``set`` prints the settings as
 they are afterwards (the same JSON with ``--json``).
@@ -14,10 +17,18 @@ they are afterwards (the same JSON with ``--json``).
 from __future__ import annotations
 
 import argparse
+import sys
 
-from backend.contract import AccountSettings, AutoRenewRequest, PortalService
-from backend.formatting import format_date
-from hostui.commands._common import EXIT_OK, CommandError, profile_option, run_with_service
+from backend.contract import (
+    AccountSettings,
+    AutoRenewRequest,
+    IpRangesRequest,
+    LoginOutcome,
+    LoginQuery,
+    PortalService,
+)
+from backend.formatting import format_date, format_datetime
+from hostui.commands._common import EXIT_OK, EXIT_REFUSED, CommandError, profile_option, run_with_service
 from hostui.commands._output import Column, key_values, print_json, table
 
 __all__ = ["register"]
@@ -56,6 +67,22 @@ def register(commands: argparse._SubParsersAction) -> None:
     language.add_argument("code", metavar="en|de")
     language.add_argument("--json", action="store_true", help="print the settings afterwards as JSON")
     language.set_defaults(run=set_language)
+
+    ranges = actions.add_parser("ip-ranges", parents=[profile],
+                                help="add or remove an address or CIDR range allowed to log in")
+    ranges.add_argument("change", choices=("add", "remove"))
+    ranges.add_argument("cidr", metavar="CIDR", help="e.g. 203.0.113.0/24, 2001:db8::/48 or one address")
+    ranges.add_argument("--code-word-stdin", action="store_true",
+                        help="read the account's code word from the first line of stdin (needed once one is set)")
+    ranges.add_argument("--yes", action="store_true",
+                        help="save even if the list leaves out the address this command comes from")
+    ranges.add_argument("--json", action="store_true", help="print the settings afterwards as JSON")
+    ranges.set_defaults(run=change_ip_ranges)
+
+    logins = commands.add_parser("logins", parents=[profile], help="the account's last logins, newest first")
+    logins.add_argument("--page", type=int, default=1, metavar="N")
+    logins.add_argument("--json", action="store_true", help="print the page as JSON")
+    logins.set_defaults(run=show_logins)
 
 
 def _on_off(value: bool) -> str:
@@ -132,5 +159,53 @@ def set_currency(args: argparse.Namespace) -> int:
 def set_language(args: argparse.Namespace) -> int:
     async def action(service: PortalService) -> int:
         return _print(await service.set_language(args.code.strip().lower()), args.json)
+
+    return run_with_service(args, action)
+
+
+def change_ip_ranges(args: argparse.Namespace) -> int:
+    code_word = sys.stdin.readline().rstrip("\n") if args.code_word_stdin else None
+
+    async def action(service: PortalService) -> int:
+        current = (await service.get_settings()).allowed_ip_ranges
+        cidr = args.cidr.strip()
+        if args.change == "add":
+            ranges = [*current, cidr]
+        else:
+            # The portal stores ranges normalised ("203.0.113.5" as "203.0.113.5/32"): compare both.
+            ranges = [r for r in current if r not in (cidr, f"{cidr}/32", f"{cidr}/128")]
+            if len(ranges) == len(current):
+                raise CommandError(f"{cidr} is not in the allowed ranges ({', '.join(current) or 'none'})",
+                                   EXIT_REFUSED)
+        request = IpRangesRequest(ranges=ranges, confirm_lockout=args.yes, code_word=code_word)
+        return _print(await service.set_ip_ranges(request), args.json)
+
+    return run_with_service(args, action)
+
+
+_OUTCOME_WORDS = {
+    LoginOutcome.SUCCESS: "logged in",
+    LoginOutcome.WRONG_PASSWORD: "wrong password",
+    LoginOutcome.UNKNOWN_USER: "unknown user",
+    LoginOutcome.THROTTLED: "throttled",
+    LoginOutcome.REFUSED_IP: "refused: IP not allowed",
+    LoginOutcome.WRONG_CODE_WORD: "wrong code word",
+}
+
+
+def show_logins(args: argparse.Namespace) -> int:
+    if args.page < 1:
+        raise CommandError("--page counts from 1")
+
+    async def action(service: PortalService) -> int:
+        page = await service.login_history(LoginQuery(page=args.page))
+        if args.json:
+            print_json(page)
+            return EXIT_OK
+        rows = [[format_datetime(r.at), r.address, _OUTCOME_WORDS[r.outcome], r.client or "—"] for r in page.items]
+        columns = [Column("When"), Column("Address"), Column("Result"), Column("Client", shrink=True)]
+        print("\n".join(table(columns, rows)))
+        print(f"Page {page.page} of {page.pages} ({page.total} logins)")
+        return EXIT_OK
 
     return run_with_service(args, action)
