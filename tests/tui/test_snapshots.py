@@ -2,7 +2,8 @@
 
 Deterministic: the seeded demo database (fixed seed, ``DEMO_NOW``), the app's fixed clock,
 fixed terminal sizes; every load has finished before the screenshot is taken.
-Update after reviewing a change:  pytest tests/tui/test_snapshots.py --snapshot-update
+Update after reviewing a change, always the whole file on one worker (a partial update
+deletes the snapshots it did not run):  pytest -n 0 tests/tui/test_snapshots.py --snapshot-update
 """
 
 from __future__ import annotations
