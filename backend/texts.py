@@ -56,6 +56,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "pdf.quote_reference": "Please quote {number} as the payment reference.",
         "pdf.page": "Page {page} of {pages}",
         "pdf.footer_bank": "Bank: {bank} - IBAN {iban} - BIC {bic}",
+        # ticket copies
+        "ticket.by_support": "{name} (Support) wrote on {when}:",
+        "ticket.by_you": "{name} (You) wrote on {when}:",
+        "ticket.footer": "Ticket {number} ({department}): {subject}",
+        "ticket.reply_hint": "Reply to this e-mail to add to the ticket; keep {tag} in the subject.",
         # renewal notices
         "renewal.subject": "Order {order}: renewal invoice {invoice} is unpaid",
         "renewal.greeting": "Hello {name},",
@@ -110,6 +115,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "pdf.quote_reference": "Bitte geben Sie {number} als Verwendungszweck an.",
         "pdf.page": "Seite {page} von {pages}",
         "pdf.footer_bank": "Bank: {bank} - IBAN {iban} - BIC {bic}",
+        "ticket.by_support": "{name} (Support) schrieb am {when}:",
+        "ticket.by_you": "{name} (Sie) schrieben am {when}:",
+        "ticket.footer": "Ticket {number} ({department}): {subject}",
+        "ticket.reply_hint": "Antworten Sie auf diese E-Mail, um das Ticket zu ergänzen; lassen Sie {tag} im Betreff.",
         "renewal.subject": "Auftrag {order}: Verlängerungsrechnung {invoice} ist offen",
         "renewal.greeting": "Guten Tag {name},",
         "renewal.ends": "der bezahlte Zeitraum Ihres Auftrags {order} ({label}) endet am {end}.",

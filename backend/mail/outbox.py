@@ -15,9 +15,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from backend.formatting import format_datetime
 from backend.mail.routing import ticket_recipient
 from backend.mail.settings import MailSettings
 from backend.models import Customer, OutboundMail, Ticket, TicketMessage
+from backend.texts import language_or_default, text
 
 # How many earlier Message-IDs References names: the thread's first and its latest ones
 # (RFC 5322 3.6.4 lets a long chain be trimmed so; a 200-message thread would otherwise
@@ -47,15 +49,18 @@ def _thread_references(earlier_ids: list[str]) -> list[str]:
     return [earlier_ids[0], *earlier_ids[-(REFERENCES_KEPT - 1):]]
 
 
-def _body(ticket: Ticket, message: TicketMessage) -> str:
-    who = "Support" if message.author_kind == "staff" else "You"
-    when = message.created_at.strftime("%Y-%m-%d %H:%M UTC")
+def _body(ticket: Ticket, message: TicketMessage, language: str | None) -> str:
+    """The copy in the customer's language (``backend.texts``), dated as the TUI dates."""
+    locale = language_or_default(language)
+    when = format_datetime(message.created_at, locale)
+    by = "ticket.by_support" if message.author_kind == "staff" else "ticket.by_you"
+    footer = text(locale, "ticket.footer", number=ticket.number, department=ticket.department, subject=ticket.subject)
     return (
-        f"{message.author_name} ({who}) wrote on {when}:\n\n"
+        f"{text(locale, by, name=message.author_name, when=when)}\n\n"
         f"{message.body.rstrip()}\n\n"
         "-- \n"
-        f"Ticket {ticket.number} ({ticket.department}): {ticket.subject}\n"
-        f"Reply to this e-mail to add to the ticket; keep {ticket_tag(ticket.number)} in the subject.\n"
+        f"{footer}\n"
+        f"{text(locale, 'ticket.reply_hint', tag=ticket_tag(ticket.number))}\n"
     )
 
 
@@ -90,7 +95,7 @@ def enqueue_ticket_copy(
             ticket_message_id=message.id,
             to_address=ticket_recipient(session, customer, ticket.department),
             subject=f"{ticket_tag(ticket.number)} {ticket.subject}",
-            body=_body(ticket, message),
+            body=_body(ticket, message, customer.language),
             message_id=own_id,
             in_reply_to=earlier_ids[-1] if earlier_ids else None,
             thread_references=" ".join(references) if references else None,
