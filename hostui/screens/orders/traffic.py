@@ -22,13 +22,25 @@ from textual.widgets import Static, Tab, Tabs
 from textual_plotext import PlotextPlot
 
 from backend.contract import TrafficBucket, TrafficPeriod, TrafficReport
-from backend.formatting import BYTE_UNITS, bytes_unit, format_bitrate, format_bytes
+from backend.formatting import BYTE_UNITS, bytes_unit
+from backend.formatting import format_bitrate as _format_bitrate
+from backend.formatting import format_bytes as _format_bytes
 from hostui.frame.errors import error_line
 from hostui.frame.host import host_app
+from hostui.widgets.formatting import locale
 from hostui.i18n import _
 from hostui.screens.orders.actions import TRAFFIC_KEYS
 
 __all__ = ["TrafficPanel", "downsample", "tick_label"]
+
+
+def format_bytes(value: int, *, unit: str | None = None) -> str:
+    """Bytes in the UI's language ("1.23 GB", "1,23 GB")."""
+    return _format_bytes(value, locale(), unit=unit)
+
+
+def format_bitrate(bits_per_second: int) -> str:
+    return _format_bitrate(bits_per_second, locale())
 
 PERIODS = (TrafficPeriod.DAY, TrafficPeriod.WEEK, TrafficPeriod.MONTH, TrafficPeriod.YEAR)
 # Columns per bucket at least, so bars or points do not run together.
