@@ -10,38 +10,19 @@ from __future__ import annotations
 import logging
 import threading
 
+from backend.background import BackgroundWorker
 from backend.domain.auto_renew import run_renewals
 from backend.portal import Portal
 
 log = logging.getLogger(__name__)
 
 
-class RenewalScheduler:
+class RenewalScheduler(BackgroundWorker):
     def __init__(self, portal: Portal) -> None:
+        super().__init__("renewal-scheduler")
         self.portal = portal
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
         # Set after every run, for whoever wants to know that one happened (the tests).
         self.ran = threading.Event()
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def start(self) -> RenewalScheduler:
-        if self.running:
-            return self
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._loop, name="renewal-scheduler", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 30.0) -> None:
-        """Stop after the order in hand (each order is its own transaction)."""
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
 
     def _loop(self) -> None:
         while not self._stopping.is_set():

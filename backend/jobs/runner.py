@@ -33,6 +33,7 @@ from datetime import datetime, timezone
 from sqlalchemy import or_, update
 from sqlmodel import col, select
 
+from backend.background import BackgroundWorker
 from backend.claims import claim_next
 from backend.db import read_session, write_session
 from backend.domain import audit
@@ -59,7 +60,7 @@ class Stopping(Exception):
     """The runner is shutting down: hand the job back for the next runner to resume."""
 
 
-class JobRunner:
+class JobRunner(BackgroundWorker):
     def __init__(
         self,
         portal: Portal,
@@ -77,34 +78,22 @@ class JobRunner:
         self.name = (name or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}")[:64]
         self._clock = clock
         self._max_parallel = max_parallel
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__(f"job-runner {self.name}")
         self._pool: ThreadPoolExecutor | None = None
         self._busy: set[int] = set()
         self._busy_lock = threading.Lock()
 
     # -- starting and stopping
 
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def start(self) -> JobRunner:
-        if self.running:
-            return self
-        self._stopping.clear()
+    def _started(self) -> None:
         self._pool = ThreadPoolExecutor(max_workers=self._max_parallel, thread_name_prefix="server-job")
-        self._thread = threading.Thread(target=self._loop, name=f"job-runner {self.name}", daemon=True)
-        self._thread.start()
-        return self
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop claiming, and hand the jobs in progress back at their next step (their claims
         are released, so the next runner resumes them at once instead of waiting them out)."""
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        super().stop(timeout)
+
+    def _stopped(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None

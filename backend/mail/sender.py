@@ -27,7 +27,6 @@ import secrets
 import smtplib
 import socket
 import ssl
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -37,6 +36,7 @@ from email.utils import format_datetime
 from sqlalchemy import or_, update
 from sqlmodel import col
 
+from backend.background import BackgroundWorker
 from backend.claims import claim_next
 from backend.db import read_session, write_session
 from backend.mail.settings import MailSettings
@@ -179,7 +179,7 @@ class _Connection:
         self._smtp = None
 
 
-class MailSender:
+class MailSender(BackgroundWorker):
     def __init__(
         self,
         portal: Portal,
@@ -194,29 +194,9 @@ class MailSender:
         self.name = (name or f"mail:{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}")[:64]
         self._clock = clock
         self._rng = rng or random.Random()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__(f"mail-sender {self.name}")
 
     # -- as a background worker of hostui-server (started and stopped like the job runner)
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def start(self) -> MailSender:
-        if self.running:
-            return self
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._loop, name=f"mail-sender {self.name}", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 30.0) -> None:
-        """Stop after the message in hand (a message is never left half-sent by us)."""
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
 
     def _loop(self) -> None:
         while not self._stopping.is_set():
