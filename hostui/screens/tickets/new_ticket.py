@@ -181,6 +181,12 @@ class NewTicketScreen(DialogScreen[TicketDetail | None]):
         for field in FIELDS:
             self._field_error(field, errors.get(field))
         self.show_error(errors.get(""))
+        first = next((field for field in FIELDS if field in errors), None)
+        if first is not None:
+            # On a short terminal the form scrolls: go to the first field to fix.
+            widget = self.query_one(f"#{first}")
+            widget.focus()
+            self.call_after_refresh(self.query_one(f"#{first}-error").scroll_visible, animate=False)
 
     def action_submit(self) -> None:
         if self.sending:
