@@ -211,3 +211,25 @@ def test_settings(snap_compare, make_app, demo_service, language, tab) -> None:
     tab (code word, IP ranges, where you connect from), in the customer's language."""
     asyncio.run(demo_service.set_language(language))
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_in_settings(*tab))
+
+
+# --- more of Orders and Tickets: the reinstall confirmation, every inbox tab -----------------
+
+
+@pytest.mark.parametrize("size", [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")])
+def test_power_confirmation_wide(snap_compare, make_app, size) -> None:
+    """`D` (disable): the confirmation names the server and its address, at both sizes."""
+    assert snap_compare(make_app(), terminal_size=size, run_before=_server("D"))
+
+
+@pytest.mark.parametrize("size", [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")])
+def test_reinstall_confirmation(snap_compare, make_app, size) -> None:
+    """`I`: the images, the warning that all data is erased, the hostname to retype."""
+    assert snap_compare(make_app(), terminal_size=size, run_before=_server("I"))
+
+
+@pytest.mark.parametrize("size", [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")])
+@pytest.mark.parametrize("tab", ["C", "U"])
+def test_tickets_tab(snap_compare, make_app, size, tab) -> None:
+    """The Closed (`C`) and Unread (`U`) tabs of the inbox."""
+    assert snap_compare(make_app(), terminal_size=size, run_before=_in_tickets(tab))
