@@ -439,7 +439,8 @@ def long_thread_messages() -> tuple[tuple[str, str, float, str], ...]:
         name = "" if kind == AUTHOR_CUSTOMER else (_STAFF_LUKAS, _STAFF_AYLIN, _STAFF_JONAS)[n // 2 % 3]
         clock = f"{(n * 7) % 24:02d}:{(n * 13) % 60:02d} UTC"
         step = _LONG_THREAD_STEPS[n % len(_LONG_THREAD_STEPS)].format(hostname="{hostname}", clock=clock)
-        body = f"Update {n + 1}: {step}.\n\nDetails as before; the next check follows."
+        ending = "" if step.endswith(("?", ".")) else "."  # a question keeps its own mark
+        body = f"Update {n + 1}: {step}{ending}\n\nDetails as before; the next check follows."
         messages.append((kind, name, n * 3.5, body))
     return tuple(messages)
 
