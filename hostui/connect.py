@@ -112,6 +112,12 @@ class LocalConnector:
         except BaseException:
             await asyncio.to_thread(portal.dispose)
             raise
+        # In a thread: the domain modules it imports take a moment, and the start screen
+        # should keep drawing meanwhile.
+        return await asyncio.to_thread(self._service, portal, customer_id)
+
+    @staticmethod
+    def _service(portal, customer_id: int) -> PortalService:  # noqa: ANN001 - a backend.portal.Portal
         from hostui.services.local import LocalService
 
         service = LocalService(portal, customer_id)

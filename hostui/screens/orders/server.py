@@ -28,7 +28,7 @@ from hostui.frame.object_screen import ObjectScreen
 from hostui.frame.section import SectionScreen
 from hostui.i18n import N_, _
 from hostui.screens.orders.actions import SERVER_ACTIONS
-from hostui.screens.orders.server_view import address_cells, job_line, render_details, title_line
+from hostui.screens.orders.server_view import JOB_KINDS, address_cells, job_line, render_details, title_line
 from hostui.widgets.key_bar import KeyBar
 from hostui.widgets.section_header import SectionHeader
 
@@ -209,10 +209,10 @@ class ServerScreen(ObjectScreen, SectionScreen):
             self._poll_timer = None
         name = self.detail.hostname if self.detail is not None else f"server {self.server_id}"
         if job.state == JobState.SUCCEEDED:
-            self.notify(_("{capitalize} of {name} finished.").format(capitalize=job.kind.value.capitalize(), name=name), markup=False)
+            self.notify(_("{capitalize} of {name} finished.").format(capitalize=_(JOB_KINDS[job.kind]).capitalize(), name=name), markup=False)
         else:
             self.notify(
-                _("{capitalize} of {name} failed: {value}").format(capitalize=job.kind.value.capitalize(), name=name, value=job.error or job.step),
+                _("{capitalize} of {name} failed: {value}").format(capitalize=_(JOB_KINDS[job.kind]).capitalize(), name=name, value=job.error or job.step),
                 severity="error",
                 timeout=10,
                 markup=False,

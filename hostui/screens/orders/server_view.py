@@ -6,12 +6,12 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from backend.contract import JobState, NetworkAddress, ServerDetail, ServerJob
+from backend.contract import JobKind, JobState, NetworkAddress, ServerDetail, ServerJob
 from hostui.i18n import N_, _
 from hostui.screens.orders.actions import SERVER_ACTIONS, order_status_text, power_text
 from hostui.widgets.formatting import day_time
 
-__all__ = ["render_details", "job_line", "address_cells", "title_line", "MASKED"]
+__all__ = ["render_details", "job_line", "address_cells", "title_line", "MASKED", "JOB_KINDS", "JOB_STATES"]
 
 MASKED = N_("••••••••  (p shows it)")
 
@@ -33,16 +33,27 @@ def title_line(server: ServerDetail) -> Text:
     return text
 
 
+# The portal's job words, as the user reads them.
+JOB_KINDS = {
+    JobKind.REBOOT: N_("reboot"),
+    JobKind.DISABLE: N_("disable"),
+    JobKind.ENABLE: N_("enable"),
+    JobKind.BLOCK: N_("block"),
+    JobKind.REINSTALL: N_("reinstall"),
+}
+JOB_STATES = {JobState.QUEUED: N_("queued"), JobState.RUNNING: N_("running")}
+
+
 def job_line(job: ServerJob) -> Text:
     """"reboot · running 40% · 2/4 Waiting for the server to come up"."""
     text = Text()
-    text.append(f"{job.kind.value} ", style="bold")
+    text.append(f"{_(JOB_KINDS[job.kind])} ", style="bold")
     if job.state == JobState.FAILED:
         text.append(_("failed: {value}").format(value=job.error or job.step), style="bold red")
     elif job.state == JobState.SUCCEEDED:
-        text.append("done", style="green")
+        text.append(_("done"), style="green")
     else:
-        text.append(f"{job.state.value} {job.progress}%", style="yellow")
+        text.append(f"{_(JOB_STATES[job.state])} {job.progress}%", style="yellow")
         if job.step:
             text.append(f" · {job.step}")
     return text
@@ -93,7 +104,7 @@ def render_details(server: ServerDetail, password: str | None) -> Group:
     jobs.add_column(_("By"), ratio=1, overflow="ellipsis")
     for job in server.recent_jobs[:5]:
         state = Text(job.state.value, style={"failed": "red", "succeeded": "green"}.get(job.state.value, "yellow"))
-        jobs.add_row(job.kind.value, state, day_time(job.created_at), _("{started_by} from {started_from}").format(started_by=job.started_by, started_from=job.started_from))
+        jobs.add_row(_(JOB_KINDS[job.kind]), state, day_time(job.created_at), _("{started_by} from {started_from}").format(started_by=job.started_by, started_from=job.started_from))
 
     parts: list = [Text(_("Configuration"), style="bold underline"), facts, Text(""),
                    Text(_("Access"), style="bold underline"), access, Text("")]
