@@ -20,18 +20,14 @@ Not a test and not timed against fixed limits: machines differ, the ratios are w
 from __future__ import annotations
 
 import argparse
-import asyncio
-import os
 import sys
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_traffic import POSTGRES_ENV, _postgres_database  # noqa: E402
-from timing import median_ms  # noqa: E402
+from timing import median_ms, on_each_database  # noqa: E402
 
 from backend.contract import InvoiceQuery, OrderFilter, OrderQuery  # noqa: E402
 
@@ -119,15 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--orders", type=int, default=1000, help="orders of the demo customer (default: %(default)s)")
     parser.add_argument("--repeat", type=int, default=7, help="runs per figure (default: %(default)s)")
     args = parser.parse_args(argv)
-    postgres = os.environ.get(POSTGRES_ENV) or None
-    if postgres is None:
-        print(f"PostgreSQL: skipped ({POSTGRES_ENV} is not set)")
-    with tempfile.TemporaryDirectory(prefix="hostui-bench-") as directory:
-        path = Path(directory)
-        asyncio.run(_bench(f"sqlite:///{path / 'portal.sqlite3'}", path, "SQLite", args.orders, args.repeat))
-        if postgres is not None:
-            with _postgres_database(postgres) as url:
-                asyncio.run(_bench(url, path, "PostgreSQL", args.orders, args.repeat))
+    on_each_database(lambda url, path, label: _bench(url, path, label, args.orders, args.repeat))
     return 0
 
 

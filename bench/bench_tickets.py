@@ -21,18 +21,14 @@ and not timed against fixed limits: machines differ, the ratios are what matter.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import os
 import sys
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_traffic import POSTGRES_ENV, _postgres_database  # noqa: E402
-from timing import median_ms  # noqa: E402
+from timing import median_ms, on_each_database  # noqa: E402
 
 from backend.contract import TicketFilter, TicketQuery  # noqa: E402
 
@@ -135,15 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tickets", type=int, default=10_000, help="tickets of the demo customer (default: %(default)s)")
     parser.add_argument("--repeat", type=int, default=7, help="runs per figure (default: %(default)s)")
     args = parser.parse_args(argv)
-    postgres = os.environ.get(POSTGRES_ENV) or None
-    if postgres is None:
-        print(f"PostgreSQL: skipped ({POSTGRES_ENV} is not set)")
-    with tempfile.TemporaryDirectory(prefix="hostui-bench-") as directory:
-        path = Path(directory)
-        asyncio.run(_bench(f"sqlite:///{path / 'portal.sqlite3'}", path, "SQLite", args.tickets, args.repeat))
-        if postgres is not None:
-            with _postgres_database(postgres) as url:
-                asyncio.run(_bench(url, path, "PostgreSQL", args.tickets, args.repeat))
+    on_each_database(lambda url, path, label: _bench(url, path, label, args.tickets, args.repeat))
     return 0
 
 

@@ -24,41 +24,16 @@ Not a test and not timed against fixed limits: machines differ, the ratios are w
 from __future__ import annotations
 
 import argparse
-import asyncio
-import os
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from timing import median_ms  # noqa: E402
+from timing import median_ms, on_each_database  # noqa: E402
 
 from backend.contract import TrafficPeriod  # noqa: E402
-
-POSTGRES_ENV = "HOSTUI_TEST_POSTGRES_URL"
-
-
-@contextmanager
-def _postgres_database(base: str) -> Iterator[str]:
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    name = f"hostui_bench_{uuid.uuid4().hex[:12]}"
-    admin = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
 
 async def _bench(database_url: str, directory: Path, label: str, size, repeat: int) -> None:  # noqa: ANN001
     from sqlalchemy import func
@@ -113,16 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=7, help="runs per figure (default: %(default)s)")
     args = parser.parse_args(argv)
     data_sets = [("demo", DemoSize()), ("full year of five-minute samples", DemoSize(five_minute_days=365))]
-    postgres = os.environ.get(POSTGRES_ENV) or None
-    if postgres is None:
-        print(f"PostgreSQL: skipped ({POSTGRES_ENV} is not set)")
     for name, size in data_sets:
-        with tempfile.TemporaryDirectory(prefix="hostui-bench-") as directory:
-            path = Path(directory)
-            asyncio.run(_bench(f"sqlite:///{path / 'portal.sqlite3'}", path, f"SQLite · {name}", size, args.repeat))
-            if postgres is not None:
-                with _postgres_database(postgres) as url:
-                    asyncio.run(_bench(url, path, f"PostgreSQL · {name}", size, args.repeat))
+        on_each_database(lambda url, path, label: _bench(url, path, label, size, args.repeat), f" · {name}")
     return 0
 
 

@@ -1,10 +1,19 @@
-"""What every benchmark here measures with: the median of several timed runs after a warm-up."""
+"""What every benchmark here measures with: the median of several timed runs after a warm-up,
+on SQLite and, when ``HOSTUI_TEST_POSTGRES_URL`` names a server, on PostgreSQL too."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import statistics
+import tempfile
 import time
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+POSTGRES_ENV = "HOSTUI_TEST_POSTGRES_URL"
 
 
 async def median_ms(call: Callable[[], Awaitable[object]], repeat: int) -> float:
@@ -17,3 +26,34 @@ async def median_ms(call: Callable[[], Awaitable[object]], repeat: int) -> float
         await call()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
+
+
+@contextmanager
+def postgres_database(base: str) -> Iterator[str]:
+    """A fresh PostgreSQL database on the server of ``base``, dropped afterwards."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"hostui_bench_{uuid.uuid4().hex[:12]}"
+    admin = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def on_each_database(bench: Callable[[str, Path, str], Awaitable[None]], suffix: str = "") -> None:
+    """Run ``bench(database_url, directory, label)`` on a fresh SQLite file, then on a fresh
+    PostgreSQL database when ``HOSTUI_TEST_POSTGRES_URL`` is set (and say so when it is not)."""
+    postgres = os.environ.get(POSTGRES_ENV) or None
+    if postgres is None:
+        print(f"PostgreSQL: skipped ({POSTGRES_ENV} is not set)")
+    with tempfile.TemporaryDirectory(prefix="hostui-bench-") as directory:
+        path = Path(directory)
+        asyncio.run(bench(f"sqlite:///{path / 'portal.sqlite3'}", path, f"SQLite{suffix}"))
+        if postgres is not None:
+            with postgres_database(postgres) as url:
+                asyncio.run(bench(url, path, f"PostgreSQL{suffix}"))
