@@ -1,0 +1,1 @@
+"""Benchmarks: figures against floors measured in the same run (``python -m bench``)."""
