@@ -1,0 +1,127 @@
+"""Benchmark: warm start to the first invoice row on screen, through tmux, against the floor.
+
+Each case runs hostui in a detached tmux session (120x40) and times from starting the command
+until the newest unpaid invoice's number (the list's first row, asked of hostui's command line
+beforehand) is on screen: the local profile on copies of the demo, 1k, 100k and 1M invoice
+databases, and the remote profile against ``hostui-server`` serving a copy of the demo
+database. The floor, ``bench/floor_app.py`` (Header, a 100-row DataTable, Footer), runs in the
+same rounds, interleaved with the cases, so both see the same machine. One untimed round warms
+the page cache and the bytecode (not at the smoke size); the figures are medians of the timed
+rounds.
+
+RSS is the program's VmRSS the moment its first row is on screen, against the floor app's.
+Growth is first paint at 1M invoices against the same at 1k (the local profile).
+
+    .venv/bin/python -m bench.bench_first_paint [--smoke] [--runs 9]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.datasets import sqlite_copy
+from bench.floor_app import FIRST_CELL
+from bench.hostui_process import hostui_command, local_env, newest_invoice, remote_env
+from bench.report import Figure, Scale, print_table
+from bench.server_process import hostui_server, log_in
+from bench.terminal import Terminal
+
+FLOOR_LABEL = "bare Textual app (Header, 100-row DataTable, Footer)"
+RUNS = {Scale.SMOKE: 1, Scale.FULL: 9}
+SIZES: dict[Scale, list[int | None]] = {Scale.SMOKE: [None], Scale.FULL: [None, 1_000, 100_000, 1_000_000]}
+
+
+def size_label(invoices: int | None) -> str:
+    if invoices is None:
+        return "demo database"
+    if invoices >= 1_000_000:
+        return f"{invoices // 1_000_000}M invoices"
+    return f"{invoices // 1_000}k invoices"
+
+
+@dataclass
+class Case:
+    label: str
+    command: list[str]
+    env: dict[str, str]
+    wanted: str
+    paint_ms: list[float] = field(default_factory=list)
+    rss_mib: list[float] = field(default_factory=list)
+
+    def measure(self, timed: bool) -> None:
+        terminal = Terminal(self.command, env=self.env)
+        try:
+            ms = terminal.first_paint_ms(self.wanted)
+            rss = terminal.rss_mib()
+        finally:
+            terminal.close()
+        if timed:
+            self.paint_ms.append(ms)
+            self.rss_mib.append(rss)
+
+
+def _floor_case() -> Case:
+    return Case("floor", [sys.executable, "-m", "bench.floor_app"], {}, FIRST_CELL)
+
+
+def run(scale: Scale, runs: int | None = None) -> list[Figure]:
+    runs = runs or RUNS[scale]
+    with tempfile.TemporaryDirectory(prefix="hostui-bench-paint-") as scratch, ExitStack() as stack:
+        root = Path(scratch)
+        local: dict[int | None, Case] = {}
+        for invoices in SIZES[scale]:
+            data_dir = stack.enter_context(sqlite_copy(invoices, root / f"local-{invoices or 'demo'}"))
+            env = local_env(data_dir)
+            local[invoices] = Case(f"local, {size_label(invoices)}", hostui_command(), env, newest_invoice(env))
+        server_dir = stack.enter_context(sqlite_copy(None, root / "server"))
+        url = stack.enter_context(hostui_server(server_dir))
+        # The server serves a copy of the same demo database: the same first row.
+        remote = Case("remote, demo database", hostui_command(), remote_env(root / "client", url, log_in(url)),
+                      local[None].wanted)
+        floor = _floor_case()
+
+        cases = [floor, *local.values(), remote]
+        warm_up = 0 if scale is Scale.SMOKE else 1
+        for round_ in range(warm_up + runs):
+            for case in cases:
+                case.measure(timed=round_ >= warm_up)
+
+    floor_ms = statistics.median(floor.paint_ms)
+    floor_rss = statistics.median(floor.rss_mib)
+    figures = [
+        Figure("first paint", case.label, statistics.median(case.paint_ms), "ms", floor_ms, FLOOR_LABEL,
+               "≤ 1.3x" if case is remote else "≤ 1.5x")
+        for case in [*local.values(), remote]
+    ]
+    demo = local[None]
+    figures += [
+        Figure("RSS", "local, after first paint (demo database)", statistics.median(demo.rss_mib), "MiB",
+               floor_rss, FLOOR_LABEL, "≤ 80 MiB"),
+        Figure("RSS", "remote, after first paint (demo database)", statistics.median(remote.rss_mib), "MiB",
+               floor_rss, FLOOR_LABEL, "≤ 60 MiB"),
+    ]
+    if 1_000 in local and 1_000_000 in local:
+        figures.append(Figure(
+            "growth", "first paint, local, 1M vs 1k invoices", statistics.median(local[1_000_000].paint_ms), "ms",
+            statistics.median(local[1_000].paint_ms), "the same at 1k invoices", "≤ 1.15x",
+        ))
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="one round on the demo database only")
+    parser.add_argument("--runs", type=int, default=None, help="timed rounds (default: 9, smoke 1)")
+    args = parser.parse_args(argv)
+    print_table(run(Scale.SMOKE if args.smoke else Scale.FULL, args.runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
