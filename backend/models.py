@@ -378,8 +378,9 @@ _UNPAID_PERIOD = text("status = 'unpaid' AND order_id IS NOT NULL AND period_sta
 class Invoice(SQLModel, table=True):
     __tablename__ = "invoice"
     __table_args__ = (
-        Index("ix_invoice_customer_status_issued", "customer_id", "status", "issued_at"),
-        Index("ix_invoice_customer_issued", "customer_id", "issued_at"),
+        # The list's sort key whole, for keyset paging (see migration 0010).
+        Index("ix_invoice_customer_status_issued_id", "customer_id", "status", "issued_at", "id"),
+        Index("ix_invoice_customer_issued_id", "customer_id", "issued_at", "id"),
         Index(
             "ux_invoice_one_unpaid_per_period",
             "order_id",

@@ -141,10 +141,11 @@ def test_list_json_is_the_contract_page_with_money_as_strings(profile_kind, caps
     code, out, _ = run(capsys, "invoices", "list", "--status", "paid", "--page", "2", "--page-size", "3", "--json")
     assert code == 0
     page = json.loads(out)
-    assert set(page) == {"items", "total", "page", "page_size"}
+    assert set(page) == {"items", "total", "total_capped", "page", "page_size", "next_after"}
     assert (page["page"], page["page_size"]) == (2, 3)
     expected = domain_rows(portal, demo_customer_id, InvoiceFilter.PAID)
-    assert page["total"] == len(expected)
+    assert page["total"] == len(expected) and page["total_capped"] is False
+    assert isinstance(page["next_after"], str)  # more paid invoices follow page 2
     assert [item["number"] for item in page["items"]] == [row.number for row in expected[3:6]]
     for item, row in zip(page["items"], expected[3:6], strict=True):
         assert item["total"] == str(row.total) and isinstance(item["total"], str)

@@ -21,6 +21,8 @@ __all__ = [
     "InvoiceFilter",
     "PaymentMethodCode",
     "PaymentStatus",
+    "COUNT_CAP",
+    "PAGE_AFTER_PATTERN",
     "Page",
     "InvoiceQuery",
     "AccountSummary",
@@ -93,15 +95,35 @@ class PaymentStatus(StrEnum):
 T = TypeVar("T")
 
 
+COUNT_CAP = 10_000
+"""Lists that count with a cap stop counting here: ``total`` is then this number and
+``total_capped`` says there are more. Counting a million rows for a page of fifty would cost
+more than the page; "10,000+" tells the reader as much."""
+
+PAGE_AFTER_PATTERN = r"^[0-9]{1,18}\.[0-9]{1,10}$"
+"""A keyset position as the portal hands it out in ``Page.next_after``; opaque to clients."""
+
+
 class Page(_Model, Generic[T]):
     items: list[T]
     total: int = Field(ge=0)
+    total_capped: bool = False
+    """True when counting stopped at ``COUNT_CAP``: there are more than ``total``."""
     page: int = Field(ge=1)
     page_size: int = Field(ge=1)
+    next_after: str | None = None
+    """Where the next page starts, for lists paged by position: pass it back as ``after`` (and
+    ``page + 1``, which then only numbers the page). None: this is the last page, or the list
+    pages by number only."""
 
     @property
     def pages(self) -> int:
+        """Pages of the list; a lower bound when ``total_capped``."""
         return max(1, -(-self.total // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_after is not None or self.page < self.pages
 
 
 class InvoiceQuery(_Model):
@@ -109,8 +131,11 @@ class InvoiceQuery(_Model):
     order_id: int | None = None
     search: str | None = Field(default=None, min_length=1, max_length=64)
     """Part of the invoice number or of its order's number, case-insensitive ("193", "web01")."""
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=1_000_000)
     page_size: int = Field(default=50, ge=1, le=500)
+    after: str | None = Field(default=None, pattern=PAGE_AFTER_PATTERN)
+    """Start after this position (a page's ``next_after``) instead of counting ``page`` pages
+    from the top: as fast a million invoices deep as on the first page."""
 
 
 class AccountSummary(_Model):

@@ -287,17 +287,18 @@ def list_invoices(args: argparse.Namespace) -> int:
 
 
 async def _every_page(service: PortalService, query: InvoiceQuery) -> Page[InvoiceRow]:
-    """All pages as one Page (page 1, holding everything). Rows that move between pages
-    while we read (a new invoice pushes the others down) are kept once."""
+    """All pages as one Page (page 1, holding everything), read page after page by position,
+    so an invoice issued while we read cannot push another onto a page already read."""
     rows: dict[int, InvoiceRow] = {}
-    number = 1
+    page = await service.list_invoices(query.model_copy(update={"page": 1, "after": None}))
     while True:
-        page = await service.list_invoices(query.model_copy(update={"page": number}))
         for row in page.items:
             rows.setdefault(row.id, row)
-        if number >= page.pages:
+        if page.next_after is None:
             break
-        number += 1
+        page = await service.list_invoices(
+            query.model_copy(update={"page": page.page + 1, "after": page.next_after})
+        )
     items = list(rows.values())
     return Page[InvoiceRow](items=items, total=len(items), page=1, page_size=max(1, len(items)))
 
@@ -310,12 +311,13 @@ def _print_list(page: Page[InvoiceRow], status: InvoiceFilter, args: argparse.Na
               f"Page {page.page} is past the end: {page.total} {kind}invoices{scope}, {page.pages} pages.")
         return
     _print_lines(_list_lines(page.items))
-    count = f"{page.total} {kind}invoice{'s' if page.total != 1 else ''}{scope}"
-    if args.all_pages or page.pages == 1:
+    plus = "+" if page.total_capped else ""
+    count = f"{page.total}{plus} {kind}invoice{'s' if page.total != 1 or plus else ''}{scope}"
+    if args.all_pages or not (page.has_next or page.page > 1):
         print(count)
     else:
-        more = f"; next: --page {page.page + 1}" if page.page < page.pages else ""
-        print(f"Page {page.page} of {page.pages} ({count}){more}")
+        more = f"; next: --page {page.page + 1}" if page.has_next else ""
+        print(f"Page {page.page} of {page.pages}{plus} ({count}){more}")
 
 
 def show_invoice(args: argparse.Namespace) -> int:

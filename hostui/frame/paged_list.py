@@ -112,6 +112,9 @@ class ListQuery:
     page: int
     page_size: int
     scope: ListScope | None = None
+    after: str | None = None
+    """Where the page starts (the previous page's ``next_after``), for lists paged by position;
+    None for the first page, or when the position is not known (then ``page`` counts)."""
 
 
 def fitting_columns(columns: tuple[Column, ...], width: int) -> tuple[Column, ...]:
@@ -226,6 +229,9 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
         super().__init__(name=name, id=id)
         self._page_size = page_size
         self._page_number = 1
+        # page number -> where it starts, learnt from the page before it (its next_after), so
+        # `]` and `[` ask for a page by position: as fast a million rows deep as at the top.
+        self._starts: dict[int, str] = {}
         self._page: Page[RowT] | None = None
         self._shown: tuple[str, str, ListScope | None] | None = None  # (filter, search, scope) on screen
         self._rows: list[RowT] = []
@@ -325,7 +331,10 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
         return self._loading
 
     def current_query(self) -> ListQuery:
-        return ListQuery(self.filter_id, self.search, self._page_number, self.page_size, self.scope)
+        return ListQuery(
+            self.filter_id, self.search, self._page_number, self.page_size, self.scope,
+            after=self._starts.get(self._page_number),
+        )
 
     @property
     def _wanted(self) -> tuple[str, str, ListScope | None]:
@@ -386,9 +395,11 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
             return
         if generation != self._generation:
             return  # the user moved on (another filter, page or search): this answer is stale
-        if query.page > page.pages:
-            # The list shrank (invoices paid or deleted elsewhere): show its last page instead.
-            self._page_number = page.pages
+        if not page.items and query.page > 1:
+            # The list shrank (invoices paid or deleted elsewhere): show an earlier page instead,
+            # the one before, or the last one there is when the count is exact.
+            exact_last = page.pages if not page.total_capped and query.after is None else query.page - 1
+            self._page_number = max(1, min(query.page - 1, exact_last))
             self._start_load(cursor="bottom")
             return
         self._done_loading()
@@ -396,6 +407,8 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
 
     def _show(self, page: Page[RowT], query: ListQuery, cursor: str, keep_row: int) -> None:
         self._page = page
+        if page.next_after is not None:
+            self._starts[query.page + 1] = page.next_after
         self._shown = (query.filter, query.search, query.scope)
         self._rows = list(page.items)
         target = {"bottom": len(self._rows) - 1, "keep": keep_row}.get(cursor, 0)
@@ -406,7 +419,10 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
             self.query_one("#empty", Static).update(self._empty_text(query))
             status.show_text(_("0 {nouns} · {label}").format(nouns=_(self.TABLE.plural), label=label))
         else:
-            status.show_page(page.page, page.pages, page.total, self.TABLE.noun, label, self.TABLE.plural)
+            status.show_page(
+                page.page, page.pages, page.total, self.TABLE.noun, label, self.TABLE.plural,
+                more=page.total_capped,
+            )
         self.refresh_bindings()
 
     def _empty_text(self, query: ListQuery) -> str:
@@ -461,7 +477,7 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
             # the filter back (the filter and the tabs would chase each other).
             with tabs.prevent(Tabs.TabActivated):
                 tabs.active = tab_id
-        self._page_number = 1
+        self._to_first_page()
         self._start_load(cursor="top")
         self.refresh_bindings()
 
@@ -515,12 +531,12 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
             with tabs.prevent(Tabs.TabActivated):
                 tabs.active = f"filter-{filter_id}"
         self.set_reactive(PagedListScreen.scope, scope)
-        self._page_number = 1
+        self._to_first_page()
         self._start_load(cursor="top")
         self.refresh_bindings()
 
     def watch_scope(self) -> None:
-        self._page_number = 1
+        self._to_first_page()
         self._start_load(cursor="top")
         self.refresh_bindings()
 
@@ -541,22 +557,27 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
         self.table.focus()
 
     def watch_search(self) -> None:
-        self._page_number = 1
+        self._to_first_page()
         self._start_load(cursor="top")
         self.refresh_bindings()
 
-    def _pages(self) -> int | None:
-        """Pages of the current filter; None while they are unknown (its first load runs)."""
+    def _to_first_page(self) -> None:
+        """Another filter, search or scope: a new list, whose page starts are not known yet."""
+        self._page_number = 1
+        self._starts.clear()
+
+    def _has_next(self) -> bool | None:
+        """Whether a page follows the one on screen; None while that is unknown (the current
+        filter's first load runs)."""
         if self._page is None or self._shown != self._wanted:
             return None
-        return self._page.pages
+        return self._page.has_next
 
     def action_turn_page(self, step: int) -> None:
         target = self._page_number + step
-        pages = self._pages()
-        # While the page count is unknown, a typed-ahead `]` is allowed; a page past the end
-        # is corrected when the answer comes (see _load).
-        if target < 1 or (pages is not None and target > pages):
+        # While it is unknown whether a page follows, a typed-ahead `]` is allowed; a page past
+        # the end is corrected when the answer comes (see _load).
+        if target < 1 or (step > 0 and self._has_next() is False):
             self.app.bell()
             return
         self._page_number = target
@@ -597,9 +618,8 @@ class PagedListScreen(ObjectScreen, SectionScreen, Generic[RowT]):
             return bool(self.search) or self.has_class("-searching") or self.scope is not None
         elif action == "turn_page":
             step = int(parameters[0])  # type: ignore[call-overload]
-            pages = self._pages()
             if step < 0 and self._page_number <= 1:
                 return None
-            if step > 0 and pages is not None and self._page_number >= pages:
+            if step > 0 and self._has_next() is False:
                 return None
         return True

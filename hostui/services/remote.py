@@ -182,6 +182,8 @@ def _query_params(query: InvoiceQuery) -> dict[str, str | int]:
         params["order_id"] = query.order_id
     if query.search is not None:
         params["search"] = query.search
+    if query.after is not None:
+        params["after"] = query.after
     return params
 
 

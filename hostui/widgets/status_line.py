@@ -9,9 +9,16 @@ from hostui.i18n import _, number
 __all__ = ["StatusLine", "page_status"]
 
 
-def page_status(page: int, pages: int, total: int, noun: str, label: str, plural: str | None = None) -> str:
-    """``noun``/``plural``: msgids ("invoice", "invoices")."""
-    nouns = _(noun) if total == 1 else _(plural or f"{noun}s")
+def page_status(
+    page: int, pages: int, total: int, noun: str, label: str, plural: str | None = None, *, more: bool = False
+) -> str:
+    """``noun``/``plural``: msgids ("invoice", "invoices"). ``more``: the portal stopped counting
+    at ``total``, so both counts are "at least" ("Page 3 of 200+ · 10,000+ invoices")."""
+    nouns = _(noun) if total == 1 and not more else _(plural or f"{noun}s")
+    if more:
+        return _("Page {page} of {pages}+ · {total}+ {nouns} · {label}").format(
+            page=number(page), pages=number(max(pages, page)), total=number(total), nouns=nouns, label=label
+        )
     return _("Page {page} of {pages} · {total} {nouns} · {label}").format(
         page=number(page), pages=number(pages), total=number(total), nouns=nouns, label=label
     )
@@ -32,9 +39,11 @@ class StatusLine(Static):
     }
     """
 
-    def show_page(self, page: int, pages: int, total: int, noun: str, label: str, plural: str | None = None) -> None:
+    def show_page(
+        self, page: int, pages: int, total: int, noun: str, label: str, plural: str | None = None, *, more: bool = False
+    ) -> None:
         self.remove_class("-loading")
-        self.update(page_status(page, pages, total, noun, label, plural))
+        self.update(page_status(page, pages, total, noun, label, plural, more=more))
 
     def show_loading(self, text: str) -> None:
         self.add_class("-loading")

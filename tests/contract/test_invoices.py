@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from backend.contract import (
     Conflict,
+    InvalidInput,
     InvoiceDetail,
     InvoiceFilter,
     InvoiceQuery,
@@ -130,6 +131,59 @@ async def test_page_past_the_end_is_empty_but_keeps_the_total(service):
     beyond = await service.list_invoices(InvoiceQuery(status=InvoiceFilter.ALL, page=total + 1, page_size=1))
     assert beyond.items == []
     assert beyond.total == total
+
+
+async def _walk_by_position(service, status: InvoiceFilter, page_size: int):  # noqa: ANN001, ANN202
+    """Every page of a filter, each asked for by the previous page's ``next_after``."""
+    pages = [await service.list_invoices(InvoiceQuery(status=status, page_size=page_size))]
+    while pages[-1].next_after is not None:
+        previous = pages[-1]
+        pages.append(await service.list_invoices(
+            InvoiceQuery(status=status, page=previous.page + 1, page_size=page_size, after=previous.next_after)
+        ))
+        assert len(pages) < 1_000, "next_after must come to an end"
+    return pages
+
+
+async def test_paging_by_position_reads_the_same_rows_as_paging_by_number(service, make_invoice, demo_customer_id):
+    # Three invoices issued at the same instant: the id alone orders them, across page edges.
+    for total in ("1.00", "2.00", "3.00"):
+        make_invoice(demo_customer_id, total)
+    rows, total = await _everything(service, InvoiceFilter.ALL)
+    pages = await _walk_by_position(service, InvoiceFilter.ALL, page_size=2)
+    assert [row.id for page in pages for row in page.items] == [row.id for row in rows]
+    assert [page.page for page in pages] == list(range(1, len(pages) + 1))
+    assert all(page.total == total and not page.total_capped for page in pages)
+    assert all(len(page.items) == 2 for page in pages[:-1]) and pages[-1].items
+    assert not pages[-1].has_next and all(page.has_next for page in pages[:-1])
+
+
+async def test_a_position_stays_put_when_a_newer_invoice_arrives(service, make_invoice, demo_customer_id):
+    query = InvoiceQuery(status=InvoiceFilter.ALL, page_size=3)
+    first = await service.list_invoices(query)
+    second = await service.list_invoices(query.model_copy(update={"page": 2, "after": first.next_after}))
+    make_invoice(demo_customer_id, "4.00")  # newest of all: by number, it would push a row onto page 2
+    again = await service.list_invoices(query.model_copy(update={"page": 2, "after": first.next_after}))
+    by_number = await service.list_invoices(query.model_copy(update={"page": 2}))
+    assert [row.id for row in again.items] == [row.id for row in second.items]
+    assert by_number.items[0].id == first.items[-1].id
+
+
+async def test_the_last_page_says_nothing_follows(service):
+    unpaid = await service.list_invoices(InvoiceQuery(status=InvoiceFilter.UNPAID, page_size=500))
+    assert unpaid.next_after is None and not unpaid.has_next
+
+
+@pytest.mark.parametrize("token", ["999999999999999999.1", "0.0", "1.9999999999"])
+async def test_a_position_the_portal_never_handed_out_is_invalid_input(service, token):
+    with pytest.raises(InvalidInput):
+        await service.list_invoices(InvoiceQuery(status=InvoiceFilter.ALL, page=2, after=token))
+
+
+def test_a_position_is_checked_for_its_form_by_the_contract():
+    for bad in ("", "abc", "1", "1.2.3", "-1.2", "1." + "9" * 11):
+        with pytest.raises(ValidationError):
+            InvoiceQuery(after=bad)
 
 
 def test_page_size_bounds_are_part_of_the_contract():

@@ -264,3 +264,12 @@ async def test_only_retryable_errors_offer_a_retry(make_app, faulty_service) -> 
         await settle(pilot)
         errors = notifications(app, "error")
         assert errors[1:] == ["The portal did not answer in time.\nctrl+r reloads."]
+
+
+def test_a_capped_count_reads_as_at_least():
+    from hostui.widgets.status_line import page_status
+
+    assert page_status(3, 200, 10_000, "invoice", "all", "invoices", more=True) == (
+        "Page 3 of 200+ · 10,000+ invoices · all"
+    )
+    assert page_status(1, 1, 1, "invoice", "unpaid", "invoices") == "Page 1 of 1 · 1 invoice · unpaid"

@@ -1,0 +1,61 @@
+"""What keeps a list's cost flat however large the account grows: paging by position
+(keyset) instead of OFFSET, and counting with a cap instead of counting everything.
+
+A position is the sort key of a page's last row, ``(timestamp, id)``, handed to the client
+as an opaque token (``Page.next_after``); the next page is the rows sorting after it, which
+an index on the sort key finds without walking the rows before. Counting stops at
+``COUNT_CAP`` rows: the count costs at most that many index entries, and a list that long is
+shown as "10,000+".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session
+
+from backend.contract import COUNT_CAP, InvalidInput
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
+# Ids are INTEGER columns, 32-bit on PostgreSQL: a larger one cannot be a row's.
+_MAX_ID = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Position:
+    """The sort key of one row of a list sorted newest first: (timestamp, id)."""
+
+    at: datetime
+    id: int
+
+    def token(self) -> str:
+        return f"{(self.at - _EPOCH) // _MICROSECOND}.{self.id}"
+
+    @classmethod
+    def from_token(cls, token: str) -> Position:
+        """The position a token names; InvalidInput for anything the portal did not hand out."""
+        try:
+            micros, row_id = (int(part) for part in token.split(".", 1))
+            at = _EPOCH + micros * _MICROSECOND
+        except (ValueError, OverflowError):
+            raise InvalidInput("after: not a list position this portal handed out") from None
+        if not 0 < row_id <= _MAX_ID:
+            raise InvalidInput("after: not a list position this portal handed out")
+        return cls(at, row_id)
+
+
+def older_than(at_column: Any, id_column: Any, position: Position) -> ColumnElement[bool]:
+    """Rows sorting after ``position`` in a newest-first list (``ORDER BY at DESC, id DESC``)."""
+    return tuple_(at_column, id_column) < tuple_(position.at, position.id)
+
+
+def capped_count(session: Session, id_column: Any, conditions: list[Any], cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many rows match, counting no further than ``cap``: (count, whether it stopped)."""
+    matching = select(id_column).where(*conditions).limit(cap + 1).subquery()
+    counted = session.execute(select(func.count()).select_from(matching)).scalar_one()
+    return min(counted, cap), counted > cap
