@@ -1,13 +1,17 @@
 """``hostui-server``: serve the portal over HTTP, or book an incoming bank transfer.
 
     hostui-server [serve] [--host 127.0.0.1] [--port 8080] [--database URL]
-                          [--public-url URL] [--seed-demo]
+                          [--public-url URL] [--seed-demo] [--workers N] [--access-log]
     hostui-server book-transfer --reference NH-000123 --amount 12.34 --currency EUR
                                 [--database URL]
 
 While it serves, it also carries out the server jobs (power actions, reinstalls) queued in its
 database, with a job runner in the app's lifespan; several servers on one PostgreSQL share
-the work and never run one job twice. When an SMTP server is configured (HOSTUI_SMTP_HOST)
+the work and never run one job twice. ``--workers N`` serves from N processes on one
+listening socket (uvicorn's supervisor restarts one that dies); each runs the job runner, the
+mail sender and the renewal scheduler too, which claim their work per row, so no job, message
+or renewal is done twice. On PostgreSQL the workers scale reads and writes; on one SQLite file
+they read in parallel (WAL) while their writes take turns on the database's write lock. When an SMTP server is configured (HOSTUI_SMTP_HOST)
 it sends the mail outbox the same way. The mail commands (backend/mail/commands.py):
 
     hostui-server send-mail --once [--database URL]
@@ -37,6 +41,7 @@ The operator lets a customer locked out by their allowed IP ranges in again with
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from decimal import Decimal, InvalidOperation
@@ -44,6 +49,10 @@ from decimal import Decimal, InvalidOperation
 EXIT_USAGE = 2
 EXIT_DATABASE = 2
 EXIT_REFUSED = 1
+
+# What the parent of ``--workers N`` hands each worker process: its database, public URL and
+# whether it sends mail (JSON). Set only by ``serve`` for its own children.
+WORKER_CONFIG_VARIABLE = "HOSTUI_SERVER_WORKER_CONFIG"
 
 
 def _redacted(url: str) -> str:
@@ -143,7 +152,25 @@ def _serve_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--seed-demo", action="store_true", help="create the demo customers and data if the database has none"
     )
+    parser.add_argument(
+        "--workers", type=_worker_count, default=1, metavar="N",
+        help="serve from N processes (default 1; about one per CPU core)",
+    )
+    parser.add_argument(
+        "--access-log", action="store_true",
+        help="log every request on stderr (off by default: it costs about as much as a small request)",
+    )
     return parser
+
+
+def _worker_count(value: str) -> int:
+    try:
+        count = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of processes: {value!r}") from None
+    if not 1 <= count <= 64:
+        raise argparse.ArgumentTypeError(f"between 1 and 64 processes, not {count}")
+    return count
 
 
 def _book_parser() -> argparse.ArgumentParser:
@@ -172,6 +199,27 @@ def _public_url(args: argparse.Namespace) -> str:
     return f"http://{host}:{args.port}"
 
 
+def uvicorn_options(*, access_log: bool = False) -> dict:
+    """How hostui-server runs uvicorn (the API benchmark serves its bare endpoint the same way).
+
+    proxy_headers off: the app reads X-Forwarded-For itself, from HOSTUI_TRUSTED_PROXIES only
+    (backend/api/client_address.py); uvicorn's default would trust 127.0.0.1. The loop and the
+    HTTP parser are uvicorn's "auto" choice: uvloop and httptools, which hostui depends on.
+    """
+    return {"log_level": "info", "proxy_headers": False, "access_log": access_log}
+
+
+def worker_app():  # noqa: ANN201 - the FastAPI app, imported lazily
+    """The app of one ``--workers`` process (uvicorn calls this factory in each child): its
+    own portal, connection pool and background workers, on the database its parent checked
+    and migrated."""
+    from backend.api.app import create_app
+
+    config = json.loads(os.environ[WORKER_CONFIG_VARIABLE])
+    portal = _open(config["database"], config["public_url"])
+    return create_app(portal, run_jobs=True, send_mail=config["send_mail"], renew=True)
+
+
 def serve(args: argparse.Namespace) -> int:
     portal = _open(args.database, _public_url(args))  # first: a bad database fails fast
     try:
@@ -183,16 +231,24 @@ def serve(args: argparse.Namespace) -> int:
             from backend import demo
 
             demo.ensure_demo(portal, now=portal.now())  # demo dates around today, as in the TUI
+        processes = "" if args.workers == 1 else f", {args.workers} worker processes"
         print(
             f"hostui-server: serving {_redacted(args.database)} on http://{args.host}:{args.port} "
-            f"(public URL {portal.settings.public_url})",
+            f"(public URL {portal.settings.public_url}{processes})",
             file=sys.stderr,
         )
         send_mail = portal.settings.mail.smtp_configured
-        # proxy_headers off: the app reads X-Forwarded-For itself, from HOSTUI_TRUSTED_PROXIES
-        # only (backend/api/client_address.py); uvicorn's default would trust 127.0.0.1.
-        uvicorn.run(create_app(portal, run_jobs=True, send_mail=send_mail, renew=True), host=args.host, port=args.port,
-                    log_level="info", proxy_headers=False)
+        options = uvicorn_options(access_log=args.access_log)
+        if args.workers == 1:
+            uvicorn.run(create_app(portal, run_jobs=True, send_mail=send_mail, renew=True),
+                        host=args.host, port=args.port, **options)
+            return 0
+        config = {"database": args.database, "public_url": portal.settings.public_url, "send_mail": send_mail}
+        # The workers open their own pools: connections must not be shared across a fork.
+        portal.dispose()
+        os.environ[WORKER_CONFIG_VARIABLE] = json.dumps(config)
+        uvicorn.run("backend.server:worker_app", factory=True, workers=args.workers,
+                    host=args.host, port=args.port, **options)
     finally:
         portal.dispose()
     return 0

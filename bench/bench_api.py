@@ -1,0 +1,241 @@
+"""Benchmark: the HTTP API under load, against a bare FastAPI endpoint served the same way.
+
+Starts the real ``hostui-server serve`` (1 and 2 worker processes) on a copy of a demo
+database, logs in as demo/demo and loads ``GET /api/v1/invoices`` (a page of 50 rows) and
+``GET /api/v1/invoices/{id}`` (cycling through the first page's ids) from a separate process
+(``bench.load``) with 1, 16 and 64 keep-alive clients. The floor of every figure is a bare
+FastAPI endpoint returning the same JSON body (parsed once, returned as a dict, as a minimal
+endpoint does), served by uvicorn with the same options and worker count, loaded the same way
+right after. On PostgreSQL too when ``HOSTUI_TEST_POSTGRES_URL`` is set. The growth series
+loads the list at 16 clients on 100k and 1M invoices against the default demo.
+
+    .venv/bin/python -m bench.bench_api [--smoke] [--seconds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench.datasets import ROOT, generate, sqlite_copy
+from bench.load import LoadResult, measure
+from bench.report import Figure, Scale, print_table
+from bench.timing import POSTGRES_ENV, postgres_database
+
+GROUP = "API"
+FLOOR = "bare FastAPI endpoint"
+BARE_BODY_VARIABLE = "HOSTUI_BENCH_BARE_BODIES"
+LIST = "/api/v1/invoices"
+START_TIMEOUT_SECONDS = 120
+
+
+def _bare_app():  # noqa: ANN202 - a FastAPI app, built in the server process
+    """``GET /bare/{name}``: the JSON body saved under that name, as a plain endpoint returns it."""
+    from fastapi import FastAPI
+
+    bodies = {name: json.loads(Path(path).read_bytes())
+              for name, path in json.loads(os.environ[BARE_BODY_VARIABLE]).items()}
+    app = FastAPI()
+
+    @app.get("/bare/{name}")
+    async def bare(name: str) -> dict:
+        return bodies[name]
+
+    return app
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(port: int, process: subprocess.Popen, path: str) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server on port {port} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the server on port {port} did not answer {path}") from None
+            time.sleep(0.1)
+
+
+@contextmanager
+def _running(command: list[str], env: dict[str, str], port: int, ready_path: str) -> Iterator[int]:
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_until_up(port, process, ready_path)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def hostui_server(database_url: str, data_dir: Path, workers: int) -> Iterator[int]:
+    """``hostui-server serve`` on ``database_url`` with ``workers`` processes; yields its port."""
+    port = _free_port()
+    command = [sys.executable, "-m", "backend.server", "serve", "--port", str(port),
+               "--database", database_url, "--workers", str(workers)]
+    env = dict(os.environ, HOSTUI_DATA_DIR=str(data_dir))
+    with _running(command, env, port, "/healthz") as running:
+        yield running
+
+
+@contextmanager
+def bare_server(bodies: dict[str, Path], workers: int) -> Iterator[int]:
+    """The bare endpoint under uvicorn with hostui-server's options and worker count."""
+    port = _free_port()
+    code = ("import uvicorn, sys; from backend.server import uvicorn_options; "
+            "uvicorn.run('bench.bench_api:_bare_app', factory=True, host='127.0.0.1', "
+            f"port={port}, workers={workers}, **uvicorn_options())")
+    env = dict(os.environ, **{BARE_BODY_VARIABLE: json.dumps({k: str(v) for k, v in bodies.items()})})
+    with _running([sys.executable, "-c", code], env, port, f"/bare/{next(iter(bodies))}") as running:
+        yield running
+
+
+def _get(port: int, path: str, token: str) -> bytes:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return answer.read()
+
+
+def log_in(port: int) -> str:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/auth/login",
+        data=json.dumps({"login": "demo", "password": "demo"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.load(answer)["token"]
+
+
+class _Run:
+    """One database, one worker count: the figures of each case against the bare endpoint."""
+
+    def __init__(self, database_url: str, data_dir: Path, label: str, workers: int, seconds: float) -> None:
+        self.database_url = database_url
+        self.data_dir = data_dir
+        self.label = label
+        self.workers = workers
+        self.seconds = seconds
+        self.results: dict[tuple[str, int], tuple[LoadResult, LoadResult]] = {}
+
+    def measure(self, endpoints: tuple[str, ...], client_counts: tuple[int, ...]) -> None:
+        with hostui_server(self.database_url, self.data_dir, self.workers) as port:
+            token = log_in(port)
+            header = [f"Authorization: Bearer {token}"]
+            list_body = _get(port, LIST, token)
+            ids = [row["id"] for row in json.loads(list_body)["items"]]
+            paths = {"list": [LIST], "detail": [f"{LIST}/{invoice_id}" for invoice_id in ids]}
+            bodies = {"list": self.data_dir / "bare-list.json", "detail": self.data_dir / "bare-detail.json"}
+            bodies["list"].write_bytes(list_body)
+            bodies["detail"].write_bytes(_get(port, paths["detail"][0], token))
+            with bare_server(bodies, self.workers) as bare_port:
+                for clients in client_counts:
+                    for endpoint in endpoints:
+                        hostui = measure(port, paths[endpoint], headers=header, clients=clients, seconds=self.seconds)
+                        bare = measure(bare_port, [f"/bare/{endpoint}"], clients=clients, seconds=self.seconds)
+                        self.results[endpoint, clients] = (hostui, bare)
+
+    def figures(self, target_case: tuple[str, int] | None) -> list[Figure]:
+        workers = "1 worker" if self.workers == 1 else f"{self.workers} workers"
+        figures = []
+        for (endpoint, clients), (hostui, bare) in self.results.items():
+            case = f"{endpoint}, {clients} client{'s' if clients > 1 else ''}, {self.label}, {workers}"
+            primary = (endpoint, clients) == target_case
+            figures.append(Figure(GROUP, case, hostui.per_second, "req/s", bare.per_second, FLOOR,
+                                  "≥ 0.25x" if primary else ""))
+            figures.append(Figure(GROUP, f"{case}, p99", hostui.p99_ms, "ms", bare.p99_ms, FLOOR,
+                                  "< 50 ms" if primary else ""))
+        errors = sum(hostui.errors for hostui, _bare in self.results.values())
+        figures.append(Figure(GROUP, f"errors, {self.label}, {workers}", errors, "", target="0"))
+        return figures
+
+
+def _sqlite(invoices: int | None, workers: int, seconds: float, endpoints: tuple[str, ...],
+            client_counts: tuple[int, ...], label: str) -> _Run:
+    with tempfile.TemporaryDirectory(prefix="hostui-bench-api-") as directory:
+        with sqlite_copy(invoices, Path(directory)) as copy:
+            run = _Run(f"sqlite:///{copy / 'portal.sqlite3'}", copy, label, workers, seconds)
+            run.measure(endpoints, client_counts)
+    return run
+
+
+def _postgres_runs(base: str, seconds: float) -> list[_Run]:
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="hostui-bench-api-") as directory, postgres_database(base) as url:
+        generate(url, Path(directory), None)
+        for workers in (1, 2):
+            run = _Run(url, Path(directory), "PostgreSQL", workers, seconds)
+            run.measure(("list", "detail"), (1, 16, 64))
+            runs.append(run)
+    return runs
+
+
+def _growth(seconds: float, demo: _Run) -> list[Figure]:
+    """The list at 16 clients on larger accounts, against the same on the default demo."""
+    base_hostui, _bare = demo.results["list", 16]
+    figures = []
+    for invoices, name in ((100_000, "100k"), (1_000_000, "1M")):
+        run = _sqlite(invoices, 1, seconds, ("list",), (16,), f"SQLite {name}")
+        hostui, _bare = run.results["list", 16]
+        figures.append(Figure("growth", f"API list, 16 clients, {name} invoices", hostui.per_second, "req/s",
+                              base_hostui.per_second, "the same, demo database", "≥ 0.87x (flat)"))
+        figures.append(Figure("growth", f"API list, 16 clients, {name} invoices, p99", hostui.p99_ms, "ms",
+                              base_hostui.p99_ms, "the same, demo database", "< 50 ms"))
+        figures.append(Figure("growth", f"API errors, {name} invoices", hostui.errors, "", target="0"))
+    return figures
+
+
+def run(scale: Scale, seconds: float | None = None) -> list[Figure]:
+    if scale is Scale.SMOKE:
+        smoke = _sqlite(None, 1, seconds or 1.0, ("list",), (2,), "SQLite")
+        return smoke.figures(None)
+    seconds = seconds or 3.0
+    figures: list[Figure] = []
+    sqlite_runs = [_sqlite(None, workers, seconds, ("list", "detail"), (1, 16, 64), "SQLite") for workers in (1, 2)]
+    for sqlite_run in sqlite_runs:
+        figures += sqlite_run.figures(("list", 16) if sqlite_run.workers == 1 else None)
+    postgres = os.environ.get(POSTGRES_ENV) or None
+    if postgres is None:
+        print(f"PostgreSQL: skipped ({POSTGRES_ENV} is not set)", file=sys.stderr)
+    else:
+        one, two = _postgres_runs(postgres, seconds)
+        figures += one.figures(None) + two.figures(None)
+        figures.append(Figure(GROUP, "list, 16 clients, PostgreSQL: 2 workers against 1",
+                              two.results["list", 16][0].per_second, "req/s",
+                              one.results["list", 16][0].per_second, "1 worker", "≥ 1.6x"))
+    figures += _growth(seconds, sqlite_runs[0])
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_api", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="one short run: the list at 2 clients, SQLite")
+    parser.add_argument("--seconds", type=float, help="seconds per measurement (default: 3; smoke: 1)")
+    args = parser.parse_args(argv)
+    print_table(run(Scale.SMOKE if args.smoke else Scale.FULL, args.seconds))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
