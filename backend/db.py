@@ -19,6 +19,12 @@ from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
+# Connections kept open between requests. The API runs at most ``backend.api.app.API_THREADS``
+# requests at once, plus the background workers; a pool smaller than that closes and reopens
+# a connection (with its pragmas) on almost every request under load.
+POOL_SIZE = 20
+POOL_OVERFLOW = 20
+
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
@@ -32,12 +38,15 @@ def make_engine(url: str) -> Engine:
         if database and database != ":memory:":
             _create_private_file(Path(database))
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            url,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,
         )
         _configure_sqlite(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:/// or postgresql+psycopg://")
 
 
