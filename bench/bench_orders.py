@@ -11,10 +11,11 @@ same ``LocalService`` the TUI uses:
 * page 1 of the orders list, unfiltered and "inactive", a deep page, searches by address,
   hostname and tariff, and one server's detail.
 
-Prints milliseconds (median of several runs) and each figure as a multiple of both floors.
-Not a test and not timed against fixed limits: machines differ, the ratios are what matter.
+Figures are milliseconds (median of several runs) against the invoice list's page 1; the
+one-row ``account()`` is reported against it too, for scale. Not a test and not timed against
+fixed limits: machines differ, the ratios are what matter.
 
-    .venv/bin/python bench/bench_orders.py [--orders 1000] [--repeat 7]
+    .venv/bin/python -m bench.bench_orders [--orders 1000] [--repeat 7]
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from backend.contract import InvoiceQuery, OrderFilter, OrderQuery
+from bench.report import Figure, Scale, print_table
+from bench.timing import median_ms, on_each_database
 
-from timing import median_ms, on_each_database  # noqa: E402
-
-from backend.contract import InvoiceQuery, OrderFilter, OrderQuery  # noqa: E402
-
+ORDERS = {Scale.SMOKE: 60, Scale.FULL: 1000}
+REPEAT = {Scale.SMOKE: 1, Scale.FULL: 7}
+FLOOR_LABEL = "invoice list, page 1"
 STATUSES = ("active",) * 7 + ("suspended", "blocked", "cancelled")
 
 
@@ -70,7 +71,7 @@ def _add_orders(portal, customer_id: int, wanted: int) -> None:  # noqa: ANN001
             ])
 
 
-async def _bench(database_url: str, directory: Path, label: str, orders: int, repeat: int) -> None:
+async def _bench(database_url: str, directory: Path, label: str, orders: int, repeat: int) -> list[Figure]:
     from backend.demo import DEMO_NOW, DemoSize, ensure_demo
     from backend.domain.accounts import customer_id_for_login
     from backend.portal import open_portal
@@ -85,29 +86,41 @@ async def _bench(database_url: str, directory: Path, label: str, orders: int, re
         _add_orders(portal, customer_id, orders)
         service = LocalService(portal, customer_id)
         total = (await service.list_orders(OrderQuery(page_size=1))).total
-        sample = (await service.list_orders(OrderQuery(filter=OrderFilter.ACTIVE, page=7))).items[0]
+        active = await service.list_orders(OrderQuery(filter=OrderFilter.ACTIVE, page_size=1))
+        sample_page = min(7, -(-active.total // 50))
+        sample = (await service.list_orders(OrderQuery(filter=OrderFilter.ACTIVE, page=sample_page))).items[0]
+        deep = max(1, total // 50)
 
-        account = await median_ms(service.account, repeat)
         invoices = await median_ms(lambda: service.list_invoices(InvoiceQuery()), repeat)
-        figures = [
+        cases = [
+            ("account() (one row)", service.account),
             ("orders page 1 (all)", lambda: service.list_orders(OrderQuery())),
             ("orders page 1 (inactive)", lambda: service.list_orders(OrderQuery(filter=OrderFilter.INACTIVE))),
-            (f"orders page {total // 50} (deep)", lambda: service.list_orders(OrderQuery(page=total // 50))),
+            (f"orders page {deep} (deep)", lambda: service.list_orders(OrderQuery(page=deep))),
             ("search: an address", lambda: service.list_orders(OrderQuery(search=sample.main_ip))),
             ("search: part of a hostname", lambda: service.list_orders(OrderQuery(search="node004"))),
             ("search: a tariff", lambda: service.list_orders(OrderQuery(search="epyc"))),
             ("one server's detail", lambda: service.get_server(sample.server_id)),
         ]
-        print(f"\n{label}: {total:,} orders of the demo customer")
-        print(f"  {'what':<34} {'ms (median)':>12} {'x account':>10} {'x invoices':>11}")
-        print(f"  {'-' * 34} {'-' * 12} {'-' * 10} {'-' * 11}")
-        print(f"  {'floor: account() (one row)':<34} {account:>12.2f} {1:>10.1f} {account / invoices:>11.2f}")
-        print(f"  {'floor: invoices page 1':<34} {invoices:>12.2f} {invoices / account:>10.1f} {1:>11.2f}")
-        for what, call in figures:
-            ms = await median_ms(call, repeat)
-            print(f"  {what:<34} {ms:>12.2f} {ms / account:>10.1f} {ms / invoices:>11.2f}")
+        return [
+            Figure("orders", f"{what}, {total:,} orders, {label}", await median_ms(call, repeat), "ms", invoices,
+                   FLOOR_LABEL)
+            for what, call in cases
+        ]
     finally:
         portal.dispose()
+
+
+def run(scale: Scale, orders: int | None = None, repeat: int | None = None) -> list[Figure]:
+    orders = orders or ORDERS[scale]
+    repeat = repeat or REPEAT[scale]
+    figures: list[Figure] = []
+
+    async def bench(url: str, path: Path, label: str) -> None:
+        figures.extend(await _bench(url, path, label, orders, repeat))
+
+    on_each_database(bench, postgres=scale is Scale.FULL)
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--orders", type=int, default=1000, help="orders of the demo customer (default: %(default)s)")
     parser.add_argument("--repeat", type=int, default=7, help="runs per figure (default: %(default)s)")
     args = parser.parse_args(argv)
-    on_each_database(lambda url, path, label: _bench(url, path, label, args.orders, args.repeat))
+    print_table(run(Scale.FULL, args.orders, args.repeat))
     return 0
 
 

@@ -12,10 +12,10 @@ of them (two messages each, every third one unread), then times through the same
 * page 1 of the unread list, of all tickets, a deep page, a search, and ``ticket_changes``
   when nothing changed (what the TUI polls).
 
-Prints milliseconds (median of several runs) and each as a multiple of the floor. Not a test
-and not timed against fixed limits: machines differ, the ratios are what matter.
+Figures are milliseconds (median of several runs) against the floor. Not a test and not
+timed against fixed limits: machines differ, the ratios are what matter.
 
-    .venv/bin/python bench/bench_tickets.py [--tickets 10000] [--repeat 7]
+    .venv/bin/python -m bench.bench_tickets [--tickets 10000] [--repeat 7]
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from timing import median_ms, on_each_database  # noqa: E402
-
-from backend.contract import TicketFilter, TicketQuery  # noqa: E402
+from backend.contract import TicketFilter, TicketQuery
+from bench.report import Figure, Scale, print_table
+from bench.timing import median_ms, on_each_database
 
 BATCH = 2_000
+TICKETS = {Scale.SMOKE: 100, Scale.FULL: 10_000}
+REPEAT = {Scale.SMOKE: 1, Scale.FULL: 7}
+FLOOR_LABEL = "account() (one row, same path)"
 
 
 def _add_tickets(portal, customer_id: int, wanted: int) -> None:  # noqa: ANN001
@@ -82,7 +82,7 @@ def _add_tickets(portal, customer_id: int, wanted: int) -> None:  # noqa: ANN001
             connection.exec_driver_sql("ANALYZE")
 
 
-async def _bench(database_url: str, directory: Path, label: str, wanted: int, repeat: int) -> None:
+async def _bench(database_url: str, directory: Path, label: str, wanted: int, repeat: int) -> list[Figure]:
     from backend.demo import DEMO_NOW, DemoSize, ensure_demo
     from backend.domain.accounts import customer_id_for_login
     from backend.portal import open_portal
@@ -106,8 +106,8 @@ async def _bench(database_url: str, directory: Path, label: str, wanted: int, re
             await service.mark_read(thread.id)
 
         floor = await median_ms(service.account, repeat)
-        deep = everything.total // 50
-        figures = [
+        deep = max(1, everything.total // 50)
+        cases = [
             (f"open the {thread.message_count}-message thread", open_thread),
             ("unread list, page 1", lambda: service.list_tickets(TicketQuery(filter=TicketFilter.UNREAD))),
             ("all tickets, page 1", lambda: service.list_tickets(TicketQuery(filter=TicketFilter.ALL))),
@@ -115,15 +115,25 @@ async def _bench(database_url: str, directory: Path, label: str, wanted: int, re
             ("search: part of a subject", lambda: service.list_tickets(TicketQuery(filter=TicketFilter.ALL, search="question 99"))),
             ("ticket_changes, nothing changed", lambda: service.ticket_changes(cursor)),
         ]
-        print(f"\n{label}: {everything.total:,} tickets of the demo customer, {unread.total:,} unread")
-        print(f"  {'what':<36} {'ms (median)':>12} {'x floor':>8}")
-        print(f"  {'-' * 36} {'-' * 12} {'-' * 8}")
-        print(f"  {'floor: account() (one row)':<36} {floor:>12.2f} {1:>8.1f}")
-        for what, call in figures:
-            ms = await median_ms(call, repeat)
-            print(f"  {what:<36} {ms:>12.2f} {ms / floor:>8.1f}")
+        where = f"{everything.total:,} tickets ({unread.total:,} unread), {label}"
+        return [
+            Figure("tickets", f"{what}, {where}", await median_ms(call, repeat), "ms", floor, FLOOR_LABEL)
+            for what, call in cases
+        ]
     finally:
         portal.dispose()
+
+
+def run(scale: Scale, tickets: int | None = None, repeat: int | None = None) -> list[Figure]:
+    tickets = tickets or TICKETS[scale]
+    repeat = repeat or REPEAT[scale]
+    figures: list[Figure] = []
+
+    async def bench(url: str, path: Path, label: str) -> None:
+        figures.extend(await _bench(url, path, label, tickets, repeat))
+
+    on_each_database(bench, postgres=scale is Scale.FULL)
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tickets", type=int, default=10_000, help="tickets of the demo customer (default: %(default)s)")
     parser.add_argument("--repeat", type=int, default=7, help="runs per figure (default: %(default)s)")
     args = parser.parse_args(argv)
-    on_each_database(lambda url, path, label: _bench(url, path, label, args.tickets, args.repeat))
+    print_table(run(Scale.FULL, args.tickets, args.repeat))
     return 0
 
 

@@ -15,10 +15,11 @@ Data sets:
 * ``full year``: a year of five-minute samples for every server
   (``DemoSize(five_minute_days=365)``, about 105,000 samples per server).
 
-Prints milliseconds (median of several runs) and each figure as a multiple of the floor.
-Not a test and not timed against fixed limits: machines differ, the ratios are what matter.
+Figures are milliseconds (median of several runs) against the floor; the seeding time is
+reported too (no floor). Not a test and not timed against fixed limits: machines differ, the
+ratios are what matter.
 
-    .venv/bin/python bench/bench_traffic.py [--repeat 7]
+    .venv/bin/python -m bench.bench_traffic [--repeat 7]
 """
 
 from __future__ import annotations
@@ -28,14 +29,15 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from backend.contract import TrafficPeriod
+from bench.report import Figure, Scale, print_table
+from bench.timing import median_ms, on_each_database
 
-from timing import median_ms, on_each_database  # noqa: E402
+REPEAT = {Scale.SMOKE: 1, Scale.FULL: 7}
+FLOOR_LABEL = "account() (one row, same path)"
 
-from backend.contract import TrafficPeriod  # noqa: E402
 
-async def _bench(database_url: str, directory: Path, label: str, size, repeat: int) -> None:  # noqa: ANN001
+async def _bench(database_url: str, directory: Path, label: str, size, repeat: int) -> list[Figure]:  # noqa: ANN001
     from sqlalchemy import func
     from sqlmodel import select
 
@@ -63,33 +65,45 @@ async def _bench(database_url: str, directory: Path, label: str, size, repeat: i
                 .group_by(Server.id, Server.hostname)
             ).all()
             samples = session.exec(select(func.count()).select_from(TrafficSample)).one()
-        server_id, hostname, server_samples = max(per_server, key=lambda row: (row[2], -row[0]))
+        server_id, _hostname, server_samples = max(per_server, key=lambda row: (row[2], -row[0]))
         service = LocalService(portal, customer_id)
 
-        print(f"\n{label}: seeded in {seeded:.2f} s ({samples:,} samples in all); "
-              f"server {hostname}: {server_samples:,} samples")
+        figures = [Figure("traffic", f"seeding, {samples:,} samples, {label}", seeded, "s")]
         floor = await median_ms(service.account, repeat)
-        print(f"  {'what':<34} {'ms (median)':>12} {'x floor':>9}")
-        print(f"  {'-' * 34} {'-' * 12} {'-' * 9}")
-        print(f"  {'floor: account() (one row)':<34} {floor:>12.2f} {1:>9.1f}")
         for period in TrafficPeriod:
             report = await service.traffic(server_id, period)
             ms = await median_ms(lambda period=period: service.traffic(server_id, period), repeat)
-            what = f"traffic {period.value} ({len(report.buckets)} {report.bucket}s)"
-            print(f"  {what:<34} {ms:>12.2f} {ms / floor:>9.1f}")
+            what = f"{period.value} ({len(report.buckets)} {report.bucket}s), {server_samples:,} samples of one server, {label}"
+            figures.append(Figure("traffic", what, ms, "ms", floor, FLOOR_LABEL))
+        return figures
     finally:
         portal.dispose()
 
 
-def main(argv: list[str] | None = None) -> int:
+def data_sets(scale: Scale) -> list[tuple[str, object]]:
     from backend.demo import DemoSize
 
+    if scale is Scale.SMOKE:
+        return [("two days", DemoSize(traffic_days=2, five_minute_days=2))]
+    return [("demo", DemoSize()), ("full year of five-minute samples", DemoSize(five_minute_days=365))]
+
+
+def run(scale: Scale, repeat: int | None = None) -> list[Figure]:
+    repeat = repeat or REPEAT[scale]
+    figures: list[Figure] = []
+    for name, size in data_sets(scale):
+        async def bench(url: str, path: Path, label: str, size=size) -> None:  # noqa: ANN001
+            figures.extend(await _bench(url, path, label, size, repeat))
+
+        on_each_database(bench, f" · {name}", postgres=scale is Scale.FULL)
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=7, help="runs per figure (default: %(default)s)")
     args = parser.parse_args(argv)
-    data_sets = [("demo", DemoSize()), ("full year of five-minute samples", DemoSize(five_minute_days=365))]
-    for name, size in data_sets:
-        on_each_database(lambda url, path, label: _bench(url, path, label, size, args.repeat), f" · {name}")
+    print_table(run(Scale.FULL, args.repeat))
     return 0
 
 

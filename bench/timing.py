@@ -45,15 +45,18 @@ def postgres_database(base: str) -> Iterator[str]:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def on_each_database(bench: Callable[[str, Path, str], Awaitable[None]], suffix: str = "") -> None:
+def on_each_database(
+    bench: Callable[[str, Path, str], Awaitable[None]], suffix: str = "", *, postgres: bool = True
+) -> None:
     """Run ``bench(database_url, directory, label)`` on a fresh SQLite file, then on a fresh
-    PostgreSQL database when ``HOSTUI_TEST_POSTGRES_URL`` is set (and say so when it is not)."""
-    postgres = os.environ.get(POSTGRES_ENV) or None
-    if postgres is None:
+    PostgreSQL database when ``HOSTUI_TEST_POSTGRES_URL`` is set (and say so when it is not);
+    ``postgres=False``: SQLite only (the smoke size)."""
+    server = os.environ.get(POSTGRES_ENV) or None
+    if server is None and postgres:
         print(f"PostgreSQL: skipped ({POSTGRES_ENV} is not set)")
     with tempfile.TemporaryDirectory(prefix="hostui-bench-") as directory:
         path = Path(directory)
         asyncio.run(bench(f"sqlite:///{path / 'portal.sqlite3'}", path, f"SQLite{suffix}"))
-        if postgres is not None:
-            with postgres_database(postgres) as url:
+        if server is not None and postgres:
+            with postgres_database(server) as url:
                 asyncio.run(bench(url, path, f"PostgreSQL{suffix}"))
