@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 
 from backend.db import is_sqlite, read_session, write_session
 from backend.demo.bulk import TrafficWriter, bulk_insert, ids_since, max_id
+from backend.demo.history import HistoryOrder, HistoryWriter, Ledger
 from backend.demo.catalogue import (
     AUTHOR_CUSTOMER,
     AUTHOR_STAFF,
@@ -59,7 +60,6 @@ from backend.domain.billing import (
     invoice_amounts,
     issue_invoice,
     order_lines,
-    take_invoice_numbers,
     tax_rate_bp_for,
 )
 from backend.domain.periods import add_months
@@ -184,7 +184,6 @@ class _Invoice:
     paid_at: datetime | None = None
     deleted_at: datetime | None = None
     replaced_by: _Invoice | None = None
-    history: bool = False  # synthetic older history for benchmarks, written in bulk
     number: str = ""
     id: int = 0
     total_minor: int = 0
@@ -203,7 +202,6 @@ class _Seeder:
         # One generator per concern: more traffic days never changes the invoices, and so on.
         self.rng_orders = random.Random(f"{seed}:orders")
         self.rng_invoices = random.Random(f"{seed}:invoices")
-        self.rng_history = random.Random(f"{seed}:history")
         self.rng_tickets = random.Random(f"{seed}:tickets")
         self.rng_logins = random.Random(f"{seed}:logins")
         self.methods: dict[str, int] = {}
@@ -212,6 +210,11 @@ class _Seeder:
         self.customers: dict[str, int] = {}
         self.orders: list[_Order] = []
         self.invoices: list[_Invoice] = []
+        # Synthetic older history (DemoSize.invoices beyond the natural ones): how many, issued
+        # before when; written in a stream by HistoryWriter, never held here.
+        self.history_count = 0
+        self.history_before = now
+        self.history_ledger: Ledger | None = None
         # (at, customer id, actor, action, entity, entity id, detail) for the audit log
         self.audit: list[tuple[datetime, int, str, str, str, int, dict[str, Any]]] = []
 
@@ -439,7 +442,8 @@ class _Seeder:
             if wanted < len(demo):
                 demo = demo[len(demo) - wanted :]  # keep the newest
             elif wanted > len(demo):
-                demo = self._history(wanted - len(demo), demo) + demo
+                self.history_count = wanted - len(demo)
+                self.history_before = demo[0].issued_at if demo else self.now - timedelta(days=30)
         self.invoices = sorted(demo + other, key=lambda i: (i.issued_at, i.customer.login))
 
     def _deleted_and_reissued(self, demo: list[_Invoice]) -> list[_Invoice]:
@@ -473,37 +477,19 @@ class _Seeder:
             deleted.append(twin)
         return deleted
 
-    def _history(self, count: int, demo: list[_Invoice]) -> list[_Invoice]:
-        """``count`` older paid invoices for benchmarks, before the earliest natural one."""
-        rng = self.rng_history
-        provisioned = [o for o in self.orders if o.customer is DEMO_CUSTOMER and o.spec.status != "new"]
-        earliest = demo[0].issued_at if demo else self.now - timedelta(days=30)
-        step = max(timedelta(minutes=1), min(timedelta(days=4), timedelta(days=3650) / count))
-        history = []
-        for n in range(count, 0, -1):
-            order = provisioned[n % len(provisioned)]
-            issued = earliest - step * n - timedelta(seconds=rng.randint(0, 59))
-            start = (issued + RENEWAL_LEAD).date()
-            end = add_months(start, order.spec.period_months) - timedelta(days=1)
-            invoice = _Invoice(customer=DEMO_CUSTOMER, order=order, issued_at=issued, period_start=start,
-                               period_end=end, lines=self._lines(order, start, end, order.spec.periods, first=False),
-                               history=True)
-            self._pay(invoice, rng)
-            history.append(invoice)
-        return history
-
     def write_invoices(self) -> None:
         """Every invoice in issue order, numbered from billing's gapless sequence: the synthetic
-        history (the oldest) in bulk, the rest one by one through ``billing.issue_invoice``."""
+        history (the oldest) streamed in bulk, the rest one by one through ``billing.issue_invoice``."""
         s = self.session
         if s.get(InvoiceSequence, DEFAULT_SEQUENCE) is None:
             s.add(InvoiceSequence(name=DEFAULT_SEQUENCE, prefix=SEQUENCE_PREFIX, next_value=1))
             s.flush()
             self.report.add("invoice_sequence", 1)
         customers = {login: s.get(Customer, customer_id) for login, customer_id in self.customers.items()}
-        self._write_history([i for i in self.invoices if i.history], customers)
+        if self.history_count:
+            self._write_history(customers[DEMO_LOGIN])
         due_days = self.portal.settings.invoice_due_days
-        issued = [i for i in self.invoices if not i.history]
+        issued = self.invoices
         for invoice in issued:
             row = issue_invoice(
                 s, customer=customers[invoice.customer.login], order_id=invoice.order.id,
@@ -520,51 +506,23 @@ class _Seeder:
         self.report.add("invoice_line", sum(len(i.lines) for i in issued))
         self._payments()
 
-    def _write_history(self, history: list[_Invoice], customers: dict[str, Customer]) -> None:
-        """Benchmark volumes, by billing's numbering and amounts but straight through the driver."""
-        if not history:
-            return
-        s = self.session
-        due = timedelta(days=self.portal.settings.invoice_due_days)
-        rows = []
-        for invoice, number in zip(history, take_invoice_numbers(s, len(history))):
-            rate = tax_rate_bp_for(customers[invoice.customer.login])
-            net, tax = invoice_amounts(invoice.lines, rate)
-            invoice.number, invoice.total_minor = number, net + tax
-            rows.append({
-                "customer_id": self.customers[invoice.customer.login],
-                "number": invoice.number,
-                "order_id": invoice.order.id,
-                "status": invoice.status,
-                "currency": invoice.customer.currency,
-                "net_minor": net,
-                "tax_rate_bp": rate,
-                "tax_minor": tax,
-                "total_minor": net + tax,
-                "issued_at": invoice.issued_at,
-                "due_at": invoice.issued_at + due,
-                "period_start": _at(invoice.period_start),
-                "period_end": _end_of(invoice.period_end),
-                "payment_method_id": self.methods[invoice.method] if invoice.method else None,
-                "paid_at": invoice.paid_at,
-                "deleted_at": invoice.deleted_at,
-            })
-        table = Invoice.__table__
-        before = max_id(s, table)
-        bulk_insert(s, table, rows)
-        ids = ids_since(s, table, before, "number")
-        for invoice in history:
-            invoice.id = ids[invoice.number]
-        self.report.add("invoice", len(rows))
-        lines = [
-            {"invoice_id": invoice.id, "position": position, "description": line.description,
-             "quantity": line.quantity, "unit_price_minor": line.unit_price_minor,
-             "amount_minor": line.quantity * line.unit_price_minor}
-            for invoice in history
-            for position, line in enumerate(invoice.lines, start=1)
+    def _write_history(self, customer: Customer) -> None:
+        """Benchmark volumes, by billing's numbering and amounts but streamed through the driver."""
+        provisioned = [o for o in self.orders if o.customer is DEMO_CUSTOMER and o.spec.status != "new"]
+        orders = [
+            # billed as in the order's oldest natural period: the add-ons it had then, recurring ones only
+            HistoryOrder(id=o.id, tariff_name=o.tariff.name, price_minor=o.price_minor,
+                         period_months=o.spec.period_months,
+                         items=tuple(a for a in o.spec.addons if o.spec.periods <= a.since_periods))
+            for o in provisioned
         ]
-        bulk_insert(s, InvoiceLine.__table__, lines)
-        self.report.add("invoice_line", len(lines))
+        writer = HistoryWriter(self.session, customer_id=customer.id, customer=DEMO_CUSTOMER,
+                               tax_rate_bp=tax_rate_bp_for(customer), orders=orders, methods=self.methods,
+                               due_days=self.portal.settings.invoice_due_days, seed=self.size.seed)
+        counts, self.history_ledger = writer.write(self.history_count, self.history_before,
+                                                   opened=customer.created_at)
+        for table, rows in counts.items():
+            self.report.add(table, rows)
 
     def _payments(self) -> None:
         rng = self.rng_invoices
@@ -613,6 +571,10 @@ class _Seeder:
             customer_id = self.customers[spec.login]
             running = 0
             last_at = self.now - timedelta(days=round(spec.years * 365.25) - 1)
+            if spec is DEMO_CUSTOMER and self.history_ledger is not None:
+                # the synthetic history's ledger came first: go on from where it ended
+                running = self.history_ledger.running
+                last_at = max(last_at, self.history_ledger.last_at)
             own = sorted(
                 ((inv, pid) for inv, pid in paid if inv.customer is spec and inv.method == "balance"),
                 key=lambda pair: pair[0].paid_at,
@@ -811,7 +773,10 @@ class _Seeder:
 
     def _backdate_demo_customer(self) -> None:
         """With a large DemoSize.invoices the history starts before the account was opened."""
-        first = next((i.issued_at for i in self.invoices if i.customer is DEMO_CUSTOMER), None)
+        if self.history_count:
+            first = HistoryWriter.first_issued(self.history_count, self.history_before)
+        else:
+            first = next((i.issued_at for i in self.invoices if i.customer is DEMO_CUSTOMER), None)
         if first is None:
             return
         customer = self.session.get(Customer, self.customers[DEMO_LOGIN])
