@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bench.datasets import sqlite_copy
 from bench.floor_app import FIRST_CELL
-from bench.hostui_process import hostui_command, local_env, newest_invoice, remote_env
+from bench.hostui_process import hostui_command, local_env, newest_invoice, newest_served_invoice, remote_env
 from bench.report import Figure, Scale, print_table
 from bench.server_process import hostui_server, log_in
 from bench.terminal import Terminal
@@ -74,16 +74,18 @@ def run(scale: Scale, runs: int | None = None) -> list[Figure]:
     runs = runs or RUNS[scale]
     with tempfile.TemporaryDirectory(prefix="hostui-bench-paint-") as scratch, ExitStack() as stack:
         root = Path(scratch)
+        server_dir = stack.enter_context(sqlite_copy(None, root / "server"))
+        url = stack.enter_context(hostui_server(server_dir))
+        token = log_in(url)
+        # The server serves a copy of the demo database: its first row is the demo's too.
+        demo_newest = newest_served_invoice(url, token)
+        remote = Case("remote, demo database", hostui_command(), remote_env(root / "client", url, token), demo_newest)
         local: dict[int | None, Case] = {}
         for invoices in SIZES[scale]:
             data_dir = stack.enter_context(sqlite_copy(invoices, root / f"local-{invoices or 'demo'}"))
             env = local_env(data_dir)
-            local[invoices] = Case(f"local, {size_label(invoices)}", hostui_command(), env, newest_invoice(env))
-        server_dir = stack.enter_context(sqlite_copy(None, root / "server"))
-        url = stack.enter_context(hostui_server(server_dir))
-        # The server serves a copy of the same demo database: the same first row.
-        remote = Case("remote, demo database", hostui_command(), remote_env(root / "client", url, log_in(url)),
-                      local[None].wanted)
+            wanted = demo_newest if invoices is None else newest_invoice(env)
+            local[invoices] = Case(f"local, {size_label(invoices)}", hostui_command(), env, wanted)
         floor = _floor_case()
 
         cases = [floor, *local.values(), remote]

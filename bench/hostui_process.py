@@ -9,11 +9,14 @@ the server and the token in ``HOSTUI_TOKEN``, hostui's headless way to log in.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from backend.contract import InvoiceFilter, InvoiceQuery
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -56,3 +59,21 @@ def newest_invoice(env: dict[str, str]) -> str:
     if not items:
         raise RuntimeError("the demo customer has no unpaid invoice: nothing to wait for on the first screen")
     return items[0]["number"]
+
+
+def newest_served_invoice(url: str, token: str) -> str:
+    """The same for the database a running ``hostui-server`` serves, asked over its API (no
+    second start of hostui needed)."""
+    from hostui.services.remote import RemoteService
+
+    async def first_row() -> str:
+        service = RemoteService(url, token)
+        try:
+            page = await service.list_invoices(InvoiceQuery(status=InvoiceFilter.UNPAID, page_size=1))
+        finally:
+            await service.aclose()
+        if not page.items:
+            raise RuntimeError("the demo customer has no unpaid invoice: nothing to wait for on the first screen")
+        return page.items[0].number
+
+    return asyncio.run(first_row())
