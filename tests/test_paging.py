@@ -10,11 +10,11 @@ from backend.models import Invoice
 
 
 def test_a_count_below_the_cap_is_exact_and_one_above_it_stops(portal, demo_customer_id):
-    conditions = [Invoice.customer_id == demo_customer_id]
+    matching = select(Invoice.id).where(Invoice.customer_id == demo_customer_id)
     with read_session(portal.engine) as session:
-        exact = len(session.exec(select(Invoice.id).where(*conditions)).all())
+        exact = len(session.exec(matching).all())
         assert exact > 5, "the demo customer has more than a few invoices"
-        assert capped_count(session, Invoice.id, conditions, cap=exact) == (exact, False)
-        assert capped_count(session, Invoice.id, conditions, cap=exact + 100) == (exact, False)
-        assert capped_count(session, Invoice.id, conditions, cap=exact - 1) == (exact - 1, True)
-        assert capped_count(session, Invoice.id, conditions, cap=5) == (5, True)
+        assert capped_count(session, matching, cap=exact) == (exact, False)
+        assert capped_count(session, matching, cap=exact + 100) == (exact, False)
+        assert capped_count(session, matching, cap=exact - 1) == (exact - 1, True)
+        assert capped_count(session, matching, cap=5) == (5, True)

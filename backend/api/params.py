@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import Header, Path, Query
 
-from backend.contract import IDEMPOTENCY_KEY_PATTERN
+from backend.contract import IDEMPOTENCY_KEY_PATTERN, PAGE_AFTER_PATTERN
 
 # The largest id both databases can store: PostgreSQL's INTEGER.
 MAX_ROW_ID = 2**31 - 1
@@ -31,6 +31,12 @@ RowId = Annotated[
 OptionalRowIdQuery = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)]
 PageQuery = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 PageSizeQuery = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
+AfterQuery = Annotated[
+    str | None,
+    Query(pattern=PAGE_AFTER_PATTERN, description="Start after this position: the previous page's "
+          "`next_after`. Then `page` only numbers the page; as fast on page 20,000 as on page 2."),
+]
+"""Where a page starts in a list paged by position (see ``Page.next_after``)."""
 
 # What a malformed header is told, by header name (the validator's own message names a regex).
 HEADER_FORMATS = {

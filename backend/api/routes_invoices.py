@@ -14,9 +14,8 @@ from pydantic import BaseModel, ConfigDict
 
 from backend.api.deps import ACTOR, CustomerDep, IdempotencyKeyDep, PortalDep
 from backend.api.openapi import error_responses
-from backend.api.params import OptionalRowIdQuery, PageQuery, PageSizeQuery, RowId
+from backend.api.params import AfterQuery, OptionalRowIdQuery, PageQuery, PageSizeQuery, RowId
 from backend.contract import (
-    PAGE_AFTER_PATTERN,
     Document,
     InvoiceDetail,
     InvoiceFilter,
@@ -47,11 +46,7 @@ def _invoice_query(
     search: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     page: PageQuery = 1,
     page_size: PageSizeQuery = 50,
-    after: Annotated[
-        str | None,
-        Query(pattern=PAGE_AFTER_PATTERN, description="Start after this position: the previous page's "
-              "`next_after`. Then `page` only numbers the page; as fast on page 20,000 as on page 2."),
-    ] = None,
+    after: AfterQuery = None,
 ) -> InvoiceQuery:
     # Declared parameter by parameter (not as a query model) so each shows in the OpenAPI
     # schema and an unknown parameter is ignored rather than refused.

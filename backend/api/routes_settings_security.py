@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, status
 
 from backend.api.deps import ACTOR, ClientAddressDep, CustomerDep, IdempotencyKeyDep, PortalDep
 from backend.api.openapi import error_responses
-from backend.api.params import PageQuery, PageSizeQuery, RowId
+from backend.api.params import AfterQuery, PageQuery, PageSizeQuery, RowId
 from backend.contract import (
     AccountSettings,
     CodeWordRequest,
@@ -80,8 +80,8 @@ def set_ip_ranges(
     return account_security.set_ip_ranges(portal, customer_id, body, ACTOR, client_address)
 
 
-def _login_query(page: PageQuery = 1, page_size: PageSizeQuery = 50) -> LoginQuery:
-    return LoginQuery(page=page, page_size=page_size)
+def _login_query(page: PageQuery = 1, page_size: PageSizeQuery = 50, after: AfterQuery = None) -> LoginQuery:
+    return LoginQuery(page=page, page_size=page_size, after=after)
 
 
 @router.get("/logins", response_model=Page[LoginRecord])

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from backend.api.deps import ACTOR, CustomerDep, IdempotencyKeyDep, PortalDep
 from backend.api.openapi import error_responses
-from backend.api.params import OptionalRowIdQuery, PageQuery, PageSizeQuery, RowId
+from backend.api.params import AfterQuery, OptionalRowIdQuery, PageQuery, PageSizeQuery, RowId
 from backend.contract import (
     NewTicket,
     Page,
@@ -39,9 +39,12 @@ def _ticket_query(
     order_id: OptionalRowIdQuery = None,
     page: PageQuery = 1,
     page_size: PageSizeQuery = 50,
+    after: AfterQuery = None,
 ) -> TicketQuery:
     # Parameter by parameter, as for invoices: each shows in the schema, unknown ones are ignored.
-    return TicketQuery(filter=filter_, search=search, order_id=order_id, page=page, page_size=page_size)
+    return TicketQuery(
+        filter=filter_, search=search, order_id=order_id, page=page, page_size=page_size, after=after
+    )
 
 
 @router.get("/tickets", response_model=Page[TicketRow])

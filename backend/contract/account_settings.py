@@ -16,7 +16,7 @@ from enum import StrEnum
 from email_validator import EmailNotValidError, validate_email
 from pydantic import ConfigDict, Field, StrictBool, field_validator, model_validator
 
-from backend.contract.models import ActionState, _Model
+from backend.contract.models import PAGE_AFTER_PATTERN, ActionState, _Model
 
 __all__ = [
     "MailboxCategory",
@@ -216,6 +216,8 @@ class IpRangesRequest(_Model):
 class LoginQuery(_Model):
     page: int = Field(default=1, ge=1, le=1_000_000)
     page_size: int = Field(default=50, ge=1, le=500)
+    after: str | None = Field(default=None, pattern=PAGE_AFTER_PATTERN)
+    """Start after this position (a page's ``next_after``) instead of counting ``page`` pages."""
 
 
 class LoginRecord(_Model):

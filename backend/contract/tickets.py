@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from backend.contract.models import ActionState, WithActions, _Model
+from backend.contract.models import PAGE_AFTER_PATTERN, ActionState, WithActions, _Model
 
 __all__ = [
     "TicketStatus",
@@ -72,6 +72,8 @@ class TicketQuery(_Model):
     order_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     page: int = Field(default=1, ge=1, le=1_000_000)
     page_size: int = Field(default=50, ge=1, le=500)
+    after: str | None = Field(default=None, pattern=PAGE_AFTER_PATTERN)
+    """Start after this position (a page's ``next_after``) instead of counting ``page`` pages."""
 
 
 class TicketRow(WithActions, _Model):

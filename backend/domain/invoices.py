@@ -36,7 +36,7 @@ from backend.domain.invoice_rules import (
     open_next_period_invoices,
     require,
 )
-from backend.domain.paging import Position, capped_count, older_than
+from backend.domain.paging import Position, capped_count, newest_first_page
 from backend.domain.pay_links import invoice_for_token, issue_pay_link, revoke_pay_links
 from backend.models import Invoice, InvoiceLine as InvoiceLineRow, Payment, PaymentMethod, ServiceOrder
 from backend.money import from_minor
@@ -112,28 +112,21 @@ def _rows(session: Session, results: list, now: datetime) -> list[InvoiceRow]:
     ]
 
 
-def _newest_first(statement, after: str | None):  # noqa: ANN001, ANN202
-    """``statement`` in list order, starting after the position ``after`` if given."""
-    if after is not None:
-        statement = statement.where(older_than(Invoice.issued_at, Invoice.id, Position.from_token(after)))
-    return statement.order_by(Invoice.issued_at.desc(), Invoice.id.desc())
+def _position(result) -> Position:  # noqa: ANN001
+    """Where an (invoice, order, method code) result sits in the list: its sort key."""
+    return Position(result[0].issued_at, result[0].id)
 
 
 def list_invoices(portal: Portal, customer_id: int, query: InvoiceQuery) -> Page[InvoiceRow]:
     """Newest first; one page of rows, the count for the filter (capped), and where the next
-    page starts. With ``after`` the page is found by position, as fast at any depth; without
-    it, ``page`` counts pages from the top (what a client jumping to page 7 asks for)."""
+    page starts (see ``paging``)."""
     with read_session(portal.engine) as session:
-        total, capped = capped_count(session, Invoice.id, _matching(customer_id, query))
-        statement = _newest_first(_filtered(customer_id, query), query.after)
-        if query.after is None:
-            statement = statement.offset((query.page - 1) * query.page_size)
-        # One row more than the page says whether another page follows, without counting.
-        results = session.exec(statement.limit(query.page_size + 1)).all()
-        more = len(results) > query.page_size
-        results = results[: query.page_size]
+        total, capped = capped_count(session, select(Invoice.id).where(*_matching(customer_id, query)))
+        results, next_after = newest_first_page(
+            session, _filtered(customer_id, query), Invoice.issued_at, Invoice.id,
+            page=query.page, page_size=query.page_size, after=query.after, position_of=_position,
+        )
         items = _rows(session, results, portal.now())
-    next_after = Position(results[-1][0].issued_at, results[-1][0].id).token() if more else None
     return Page[InvoiceRow](
         items=items, total=total, total_capped=capped, page=query.page, page_size=query.page_size,
         next_after=next_after,
@@ -240,7 +233,10 @@ def export_invoices_csv(portal: Portal, customer_id: int, query: InvoiceQuery) -
     with read_session(portal.engine) as session:
         after: str | None = None
         while True:
-            batch = session.exec(_newest_first(_filtered(customer_id, query), after).limit(EXPORT_BATCH)).all()
+            batch, after = newest_first_page(
+                session, _filtered(customer_id, query), Invoice.issued_at, Invoice.id,
+                page=1, page_size=EXPORT_BATCH, after=after, position_of=_position,
+            )
             for item in _rows(session, batch, now):
                 writer.writerow([
                     item.number,
@@ -252,9 +248,8 @@ def export_invoices_csv(portal: Portal, customer_id: int, query: InvoiceQuery) -
                     item.status.value,
                     item.payment_method.value if item.payment_method else "",
                 ])
-            if len(batch) < EXPORT_BATCH:
+            if after is None:
                 break
-            after = Position(batch[-1][0].issued_at, batch[-1][0].id).token()
     return Document(
         filename=f"invoices-{query.status.value}-{portal.now().date().isoformat()}.csv",
         media_type="text/csv",

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func
 from sqlmodel import col, select
 
 from backend.contract import LoginOutcome, LoginQuery, LoginRecord, Page
 from backend.db import read_session, write_session
 from backend.domain import login_throttle
+from backend.domain.paging import Position, capped_count, newest_first_page
 from backend.domain.code_word import WRONG_CODE_WORD
 from backend.models import LoginEvent
 from backend.portal import Portal
@@ -47,19 +47,20 @@ def login_history(portal: Portal, customer_id: int, query: LoginQuery) -> Page[L
         col(LoginEvent.reason).is_distinct_from(login_throttle.PENDING),
     )
     with read_session(portal.engine) as session:
-        total = session.exec(select(func.count()).select_from(LoginEvent).where(*conditions)).one()
-        events = session.exec(
-            select(LoginEvent)
-            .where(*conditions)
-            .order_by(col(LoginEvent.at).desc(), col(LoginEvent.id).desc())
-            .offset((query.page - 1) * query.page_size)
-            .limit(query.page_size)
-        ).all()
+        total, capped = capped_count(session, select(LoginEvent.id).where(*conditions))
+        events, next_after = newest_first_page(
+            session, select(LoginEvent).where(*conditions), col(LoginEvent.at), col(LoginEvent.id),
+            page=query.page, page_size=query.page_size, after=query.after,
+            position_of=lambda event: Position(event.at, event.id),
+        )
     items = [
         LoginRecord(at=event.at, address=event.ip, outcome=outcome(event.success, event.reason), client=event.client)
         for event in events
     ]
-    return Page[LoginRecord](items=items, total=total, page=query.page, page_size=query.page_size)
+    return Page[LoginRecord](
+        items=items, total=total, total_capped=capped, page=query.page, page_size=query.page_size,
+        next_after=next_after,
+    )
 
 
 def record_refused_request(portal: Portal, customer_id: int, login: str, ip: str) -> None:

@@ -10,6 +10,7 @@ shown as "10,000+".
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -54,8 +55,37 @@ def older_than(at_column: Any, id_column: Any, position: Position) -> ColumnElem
     return tuple_(at_column, id_column) < tuple_(position.at, position.id)
 
 
-def capped_count(session: Session, id_column: Any, conditions: list[Any], cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """How many rows match, counting no further than ``cap``: (count, whether it stopped)."""
-    matching = select(id_column).where(*conditions).limit(cap + 1).subquery()
+def newest_first_page(
+    session: Session,
+    statement: Any,
+    at_column: Any,
+    id_column: Any,
+    *,
+    page: int,
+    page_size: int,
+    after: str | None,
+    position_of: Callable[[Any], Position],
+) -> tuple[Sequence[Any], str | None]:
+    """One page of ``statement`` sorted newest first, and the token of where the next page
+    starts (None: this is the last). With ``after`` the page is found by position; without
+    it, ``page`` counts pages from the top (what a client jumping to page 7 asks for).
+    ``position_of(result)`` is a result row's sort key."""
+    if after is not None:
+        statement = statement.where(older_than(at_column, id_column, Position.from_token(after)))
+    else:
+        statement = statement.offset((page - 1) * page_size)
+    statement = statement.order_by(at_column.desc(), id_column.desc())
+    # One row more than the page says whether another page follows, without counting.
+    results = session.exec(statement.limit(page_size + 1)).all()
+    if len(results) <= page_size:
+        return results, None
+    results = results[:page_size]
+    return results, position_of(results[-1]).token()
+
+
+def capped_count(session: Session, matching: Any, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many rows ``matching`` (a select of ids) finds, counting no further than ``cap``:
+    (count, whether it stopped)."""
+    matching = matching.limit(cap + 1).subquery()
     counted = session.execute(select(func.count()).select_from(matching)).scalar_one()
     return min(counted, cap), counted > cap

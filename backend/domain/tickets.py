@@ -38,6 +38,7 @@ from backend.contract import (
 )
 from backend.db import read_session, write_session
 from backend.domain import audit
+from backend.domain.paging import Position, capped_count, newest_first_page
 from backend.domain.idempotency import check_key, fingerprint, remember, replay
 from backend.domain.text_search import contains
 from backend.domain.ticket_reads import (
@@ -156,22 +157,23 @@ def newest_activity_first(statement):  # noqa: ANN001, ANN201
 
 
 def list_tickets(portal: Portal, customer_id: int, query: TicketQuery) -> Page[TicketRow]:
-    """One page of the customer's tickets, newest activity first, and the count of the filter."""
+    """One page of the customer's tickets, newest activity first, the count of the filter
+    (capped) and where the next page starts (see ``paging``)."""
     conditions = _matching(customer_id, query)
     with read_session(portal.engine) as session:
-        total = session.exec(
-            select(func.count())
-            .select_from(Ticket)
-            .join(CustomerRead, customer_read_join(), isouter=True)
-            .where(*conditions)
-        ).one()
-        results = session.exec(
-            newest_activity_first(with_row_facts().where(*conditions))
-            .offset((query.page - 1) * query.page_size)
-            .limit(query.page_size)
-        ).all()
+        total, capped = capped_count(
+            session, select(Ticket.id).join(CustomerRead, customer_read_join(), isouter=True).where(*conditions)
+        )
+        results, next_after = newest_first_page(
+            session, with_row_facts().where(*conditions), Ticket.updated_at, Ticket.id,
+            page=query.page, page_size=query.page_size, after=query.after,
+            position_of=lambda result: Position(result[0].updated_at, result[0].id),
+        )
         items = rows_of(session, results)
-    return Page[TicketRow](items=items, total=total, page=query.page, page_size=query.page_size)
+    return Page[TicketRow](
+        items=items, total=total, total_capped=capped, page=query.page, page_size=query.page_size,
+        next_after=next_after,
+    )
 
 
 def rows_where(session: Session, *conditions) -> list[TicketRow]:  # noqa: ANN002

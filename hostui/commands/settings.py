@@ -205,7 +205,8 @@ def show_logins(args: argparse.Namespace) -> int:
         rows = [[format_datetime(r.at), r.address, _OUTCOME_WORDS[r.outcome], r.client or "—"] for r in page.items]
         columns = [Column("When"), Column("Address"), Column("Result"), Column("Client", shrink=True)]
         print("\n".join(table(columns, rows)))
-        print(f"Page {page.page} of {page.pages} ({page.total} logins)")
+        plus = "+" if page.total_capped else ""
+        print(f"Page {page.page} of {page.pages}{plus} ({page.total}{plus} logins)")
         return EXIT_OK
 
     return run_with_service(args, action)

@@ -190,12 +190,13 @@ def list_tickets(args: argparse.Namespace) -> int:
             print(f"No {kind}tickets{scope}.")
             return EXIT_OK
         print("\n".join(_list_lines(page.items)))
-        count = f"{page.total} {kind}ticket{'s' if page.total != 1 else ''}{scope}"
-        if page.pages == 1:
+        plus = "+" if page.total_capped else ""
+        count = f"{page.total}{plus} {kind}ticket{'s' if page.total != 1 or plus else ''}{scope}"
+        if not (page.has_next or page.page > 1):
             print(count)
         else:
-            more = f"; next: --page {page.page + 1}" if page.page < page.pages else ""
-            print(f"Page {page.page} of {page.pages} ({count}){more}")
+            more = f"; next: --page {page.page + 1}" if page.has_next else ""
+            print(f"Page {page.page} of {page.pages}{plus} ({count}){more}")
         return EXIT_OK
 
     return run_with_service(args, action)

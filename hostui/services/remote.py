@@ -200,6 +200,8 @@ def _ticket_query_params(query: TicketQuery) -> dict[str, str | int]:
         params["search"] = query.search
     if query.order_id is not None:
         params["order_id"] = query.order_id
+    if query.after is not None:
+        params["after"] = query.after
     return params
 
 
@@ -539,9 +541,10 @@ class RemoteService:
         )
 
     async def login_history(self, query: LoginQuery) -> Page[LoginRecord]:
-        return await self._model(
-            _LOGIN_PAGE, "GET", f"{API}/settings/logins", params={"page": query.page, "page_size": query.page_size}
-        )
+        params: dict[str, str | int] = {"page": query.page, "page_size": query.page_size}
+        if query.after is not None:
+            params["after"] = query.after
+        return await self._model(_LOGIN_PAGE, "GET", f"{API}/settings/logins", params=params)
 
     async def request_profile_change(
         self, request: ProfileChangeRequest, idempotency_key: str | None = None

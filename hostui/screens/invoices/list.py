@@ -68,6 +68,7 @@ class InvoicesScreen(PagedListScreen[InvoiceRow]):
             search=query.search or None,
             page=query.page,
             page_size=query.page_size,
+            after=query.after,
         )
 
     async def find(self, label: str) -> InvoiceRow | None:

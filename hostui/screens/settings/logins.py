@@ -51,7 +51,9 @@ class LoginsScreen(PagedListScreen[LoginRecord]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", N_("Back"), id="logins.back")]
 
     async def fetch(self, query: ListQuery) -> Page[LoginRecord]:
-        return await host_app(self).service.login_history(LoginQuery(page=query.page, page_size=query.page_size))
+        return await host_app(self).service.login_history(
+            LoginQuery(page=query.page, page_size=query.page_size, after=query.after)
+        )
 
     @property
     def handlers(self) -> object:

@@ -66,6 +66,7 @@ class TicketsScreen(PagedListScreen[TicketRow]):
                 order_id=query.scope.id if query.scope is not None and query.scope.kind == "order" else None,
                 page=query.page,
                 page_size=query.page_size,
+                after=query.after,
             )
         )
 
