@@ -158,6 +158,31 @@ async def test_paging_with_a_small_page_size(make_app, demo_service) -> None:
         assert screen.page.page == 1
 
 
+async def test_pages_are_asked_for_by_position(make_app, faulty_service) -> None:
+    """`]` asks for the next page where the last one ended (its next_after), and `[` for the
+    page before where it began, so paging stays as fast a million invoices deep."""
+    assert await count(faulty_service, InvoiceFilter.PAID) > 30
+    app = make_app(faulty_service, page_size=10)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = _screen(app)
+        await pilot.press("f")  # paid
+        await settle(pilot)
+        first = screen.page
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        second = screen.page
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        faulty_service.log.clear()
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        (back,) = [args[0] for args in faulty_service.calls("list_invoices")]
+        assert (back.page, back.after) == (2, first.next_after)
+        assert [row.id for row in screen.page.items] == [row.id for row in second.items]
+        assert first.next_after and second.next_after and first.next_after != second.next_after
+
+
 async def test_the_screen_holds_one_page_only(make_app, faulty_service) -> None:
     all_total = await count(faulty_service, InvoiceFilter.ALL)
     assert all_total > 25
