@@ -11,7 +11,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from backend import demo
-from backend.db import read_session
+from backend.demo import history
+from backend.db import read_session, write_session
 from backend.demo import DEMO_LOGIN, DEMO_NOW, DEMO_PASSWORD, OTHER_LOGIN, DemoSize, ensure_demo, seed_demo
 from backend.models import (
     BalanceEntry,
@@ -402,3 +403,63 @@ def test_any_now_gives_consistent_data(portal, now):
             for before, after in zip(own, own[1:]):
                 assert after.period_start - before.period_end == timedelta(seconds=1)
             assert own[-1].period_end == order.period_end
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_portal(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'p.sqlite3'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    portal = open_portal(Settings(database_url=url, secret_key_file=tmp_path / "key"))
+    yield portal
+    portal.dispose()
+
+
+def test_streamed_history_is_consistent(empty_portal, monkeypatch):
+    """The benchmark history, written in batches straight through the driver (small batches
+    here, so balance payments carry over from one batch to the next), is as consistent as the
+    natural invoices: amounts, lines, one completed payment per paid invoice, a ledger that
+    never goes below zero, numbers and ids in issue order, and id sequences past it."""
+    monkeypatch.setattr(history, "BATCH", 700)
+    seed_demo(empty_portal, DemoSize(invoices=5_000, traffic_days=0))
+    line_sums = (select(InvoiceLine.invoice_id, func.sum(InvoiceLine.amount_minor).label("net"))
+                 .group_by(InvoiceLine.invoice_id).subquery())
+    completed = (select(Payment.invoice_id, func.count().label("n")).where(Payment.status == "completed")
+                 .group_by(Payment.invoice_id).subquery())
+    running = select(BalanceEntry.customer_id, func.sum(BalanceEntry.amount_minor).over(
+        partition_by=BalanceEntry.customer_id, order_by=(BalanceEntry.at, BalanceEntry.id)).label("sum")).subquery()
+    with read_session(empty_portal.engine) as s:
+        demo_id = _customer_id(s, DEMO_LOGIN)
+        customer = s.get(Customer, demo_id)
+        invoices = s.exec(select(Invoice.id, Invoice.number, Invoice.issued_at, Invoice.status)
+                          .where(Invoice.customer_id == demo_id).order_by(Invoice.id)).all()
+        assert s.exec(select(func.count()).select_from(Invoice)
+                      .where(Invoice.net_minor + Invoice.tax_minor != Invoice.total_minor)).one() == 0
+        assert s.exec(select(func.count()).select_from(Invoice).outerjoin(line_sums, line_sums.c.invoice_id == Invoice.id)
+                      .where(func.coalesce(line_sums.c.net, -1) != Invoice.net_minor)).one() == 0
+        assert s.exec(select(func.count()).select_from(Invoice).outerjoin(completed, completed.c.invoice_id == Invoice.id)
+                      .where(Invoice.status == "paid", func.coalesce(completed.c.n, 0) != 1)).one() == 0
+        assert s.exec(select(func.count()).select_from(Payment).join(Invoice, Invoice.id == Payment.invoice_id)
+                      .where(Payment.status == "completed")
+                      .where((Payment.amount_minor != Invoice.total_minor) | (Payment.completed_at != Invoice.paid_at)
+                             | (Payment.reference != Invoice.number) | (Invoice.paid_at < Invoice.issued_at)
+                             | (Payment.created_at > Payment.completed_at))).one() == 0
+        assert s.exec(select(func.min(running.c.sum))).one() >= 0
+        ledger = s.exec(select(func.sum(BalanceEntry.amount_minor)).where(BalanceEntry.customer_id == demo_id)).one()
+        balance_payments = s.exec(select(func.count()).select_from(BalanceEntry)
+                                  .where(BalanceEntry.customer_id == demo_id, BalanceEntry.payment_id.is_not(None))).one()
+        sequence = s.get(InvoiceSequence, "default").next_value
+        total = s.exec(select(func.count()).select_from(Invoice)).one()
+    assert len(invoices) == 5_000
+    assert Counter(status for *_, status in invoices)["paid"] >= 4_900
+    assert balance_payments > 500  # a quarter of the history is paid from the balance
+    assert customer.balance_minor == ledger == 25_000
+    assert customer.created_at < invoices[0].issued_at
+    assert [number for _, number, _, _ in invoices] == sorted(number for _, number, _, _ in invoices)
+    assert [issued for _, _, issued, _ in invoices] == sorted(issued for _, _, issued, _ in invoices)
+    assert sequence == total + 1
+    with write_session(empty_portal.engine) as s:  # the id sequences go on after the reserved ids
+        s.add(Payment(invoice_id=invoices[-1].id, customer_id=demo_id, payment_method_id=1, amount_minor=1,
+                      currency="EUR", reference="after the history"))
+        s.flush()

@@ -16,6 +16,7 @@ import math
 import random
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -91,6 +92,9 @@ from backend.portal import Portal
 from backend.security import hash_password
 
 
+# What a customer's password hash is until its Argon2 hash, made meanwhile, is set (before the
+# commit): no password verifies against it.
+HASH_PENDING = "!"
 HOUR = timedelta(hours=1)
 INTERVALS_PER_HOUR = HOUR // SAMPLE_STEP
 
@@ -191,7 +195,7 @@ class _Invoice:
 
 class _Seeder:
     def __init__(self, portal: Portal, session: Session, size: DemoSize, now: datetime,
-                 password_hashes: dict[str, str]) -> None:
+                 password_hashes: dict[str, Future[str]]) -> None:
         self.portal = portal
         self.session = session
         self.size = size
@@ -254,7 +258,7 @@ class _Seeder:
     def customer(self, spec: CustomerSpec) -> None:
         created = self.now - timedelta(days=round(spec.years * 365.25), hours=3, minutes=17)
         row = Customer(
-            login=spec.login, password_hash=self.hashes[spec.login], email=spec.email, name=spec.name,
+            login=spec.login, password_hash=HASH_PENDING, email=spec.email, name=spec.name,
             company=spec.company, address=spec.address, country=spec.country, vat_id=spec.vat_id,
             phone=spec.phone, profile_type="business", balance_minor=0, currency=spec.currency,
             language="en", auto_renew=False, created_at=created,
@@ -870,6 +874,8 @@ class _Seeder:
         self.session.flush()
         self.audit_log()
         self.traffic()
+        for login, password_hash in self.hashes.items():
+            self.session.get(Customer, self.customers[login]).password_hash = password_hash.result()
         return self.report
 
 
@@ -888,14 +894,16 @@ def _seed(portal: Portal, size: DemoSize, now: datetime) -> DemoReport | None:
     if _customer_exists(portal, DEMO_LOGIN):
         return None
     started = time.perf_counter()
-    # Argon2 is deliberately slow: hash once per customer, before the write lock is taken.
-    hashes = {DEMO_LOGIN: hash_password(DEMO_PASSWORD)}
-    if not _customer_exists(portal, OTHER_LOGIN):
-        hashes[OTHER_LOGIN] = hash_password(OTHER_PASSWORD)
-    with write_session(portal.engine) as session:
-        if session.exec(select(Customer.id).where(Customer.login == DEMO_LOGIN)).first() is not None:
-            return None  # seeded by someone else meanwhile
-        report = _Seeder(portal, session, size, now, hashes).run()
+    # Argon2 is deliberately slow (half a second a hash) and releases the GIL: the customers'
+    # hashes are made in threads while the rows are written.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="demo-password") as hasher:
+        hashes = {DEMO_LOGIN: hasher.submit(hash_password, DEMO_PASSWORD)}
+        if not _customer_exists(portal, OTHER_LOGIN):
+            hashes[OTHER_LOGIN] = hasher.submit(hash_password, OTHER_PASSWORD)
+        with write_session(portal.engine) as session:
+            if session.exec(select(Customer.id).where(Customer.login == DEMO_LOGIN)).first() is not None:
+                return None  # seeded by someone else meanwhile
+            report = _Seeder(portal, session, size, now, hashes).run()
     if is_sqlite(portal.engine):
         # The bulk load leaves a write-ahead log as large as the database; fold it back in.
         with portal.engine.connect() as connection:
