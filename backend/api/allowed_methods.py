@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -33,6 +34,9 @@ class AllowedMethodsMiddleware:
         self.app = app
         self._routes_source = routes
         self._routes: list[_PathMethods] | None = None
+        # Every request asks, and the answer depends on the path only: matching it against
+        # every route's pattern each time was a cost of its own. Bounded, as paths carry ids.
+        self.allowed = lru_cache(maxsize=4096)(self._allowed)  # type: ignore[method-assign]
 
     def _table(self) -> list[_PathMethods]:
         # Built on first use: routes are all added by then, and never change afterwards.
@@ -40,14 +44,14 @@ class AllowedMethodsMiddleware:
             self._routes = [_PathMethods(path, methods) for path, methods in self._routes_source()]
         return self._routes
 
-    def allowed(self, path: str) -> list[str] | None:
+    def _allowed(self, path: str) -> tuple[str, ...] | None:
         matches = [route for route in self._table() if route.regex.match(path)]
         if not matches:
             return None
         if any(route.fixed for route in matches):
             matches = [route for route in matches if route.fixed]
         methods = set().union(*(route.methods for route in matches)) | {"OPTIONS"}
-        return sorted(methods)
+        return tuple(sorted(methods))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -34,7 +35,13 @@ from backend.api.security_headers import SecurityHeadersMiddleware
 from backend.portal import Portal
 from backend.security import dummy_password_hash
 
-__all__ = ["create_app", "error_body", "flat_routes", "readable_validation_error"]
+__all__ = ["API_THREADS", "create_app", "error_body", "flat_routes", "readable_validation_error"]
+
+# Requests the threadpool runs at once (anyio's default is 40). The routes hold the GIL for
+# most of their time, so more threads add GIL hand-offs, not throughput; and each needs a
+# database connection: this many stay below ``backend.db.POOL_SIZE``, leaving room for the
+# background workers, so no request opens (and then closes) an overflow connection.
+API_THREADS = 16
 
 
 class HealthStatus(BaseModel):
@@ -70,13 +77,14 @@ def _route_methods(app: FastAPI) -> list[tuple[str, set[str]]]:
     ]
 
 
-def _background_workers(portal: Portal, *, run_jobs: bool, send_mail: bool, renew: bool):  # noqa: ANN202
-    """The app's lifespan with its background workers in it (the job runner, the mail
-    sender, the renewal scheduler), each stopped at shutdown (jobs handed back, no message
-    left half-sent, no order left half-renewed)."""
+def _lifespan(portal: Portal, *, run_jobs: bool, send_mail: bool, renew: bool):  # noqa: ANN202
+    """The app's lifespan: the threadpool sized for the routes, and the background workers
+    asked for (the job runner, the mail sender, the renewal scheduler), each stopped at
+    shutdown (jobs handed back, no message left half-sent, no order left half-renewed)."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = API_THREADS
         from backend.jobs.renewals import RenewalScheduler
         from backend.jobs.runner import JobRunner
         from backend.mail.sender import MailSender
@@ -104,9 +112,7 @@ def create_app(
     outbox; ``renew``: run the renewal job on its schedule (``hostui-server`` does all three,
     the mail when SMTP is configured; tests start their own workers)."""
     app = FastAPI(
-        lifespan=_background_workers(portal, run_jobs=run_jobs, send_mail=send_mail, renew=renew)
-        if run_jobs or send_mail or renew
-        else None,
+        lifespan=_lifespan(portal, run_jobs=run_jobs, send_mail=send_mail, renew=renew),
         title="hostui portal API",
         version="1",
         description="The customer portal behind hostui. Log in at /api/v1/auth/login, then send "

@@ -1,4 +1,9 @@
-"""Request dependencies: the running portal and the customer a bearer token stands for."""
+"""Request dependencies: the running portal and the customer a bearer token stands for.
+
+A dependency that only computes is ``async def``: FastAPI runs a plain ``def`` in its
+threadpool, and that round trip (two thread switches and anyio's bookkeeping on the event
+loop) costs more than the work. Only one that waits on the database stays a ``def``.
+"""
 
 from __future__ import annotations
 
@@ -38,7 +43,7 @@ async def bearer_token(
     return token
 
 
-def client_address(request: Request, portal: Annotated[Portal, Depends(get_portal)]) -> str:
+async def client_address(request: Request, portal: Annotated[Portal, Depends(get_portal)]) -> str:
     """The address a request came from: the socket's, or a trusted proxy's X-Forwarded-For
     (``client_address.forwarded_client``). Audited, throttled and held against the IP ranges."""
     peer = request.client.host if request.client else None
@@ -55,7 +60,7 @@ def current_customer(
     return accounts.customer_for_token(portal, token, ip)
 
 
-def idempotency_key(key: IdempotencyKeyHeader) -> str:
+async def idempotency_key(key: IdempotencyKeyHeader) -> str:
     """The key every money-moving request must carry, required and checked by its pattern."""
     return key
 
