@@ -3,9 +3,9 @@
 Each case is the whole command in a fresh child process on a fresh database (interpreter,
 imports, migrations, seeding), timed from outside; its peak RSS is that child's own, read
 from ``wait4``'s resource usage. Cases: a million invoices for the demo customer with one day
-of traffic on SQLite, and on PostgreSQL when ``HOSTUI_TEST_POSTGRES_URL`` is set; and the
-default demo into a fresh SQLite file, which is what the first start of the local profile
-writes. Prints figures; asserts nothing.
+of traffic on SQLite, and on PostgreSQL when ``HOSTUI_TEST_POSTGRES_URL`` is set (not at the
+smoke size: the tests cover that path); and the default demo into a fresh SQLite file, which
+is what the first start of the local profile writes. Prints figures; asserts nothing.
 
     .venv/bin/python -m bench.bench_demo_generator [--invoices 1000000] [--repeat 3]
 """
@@ -78,9 +78,9 @@ def run(scale: Scale, invoices: int | None = None, repeat: int | None = None) ->
         figures += _large(generate(f"sqlite:///{directory / 'large.sqlite3'}", directory, *large),
                           invoices, "SQLite")
         postgres = os.environ.get(POSTGRES_ENV) or None
-        if postgres is None:
+        if scale is Scale.FULL and postgres is None:
             print(f"PostgreSQL: skipped ({POSTGRES_ENV} is not set)")
-        else:
+        if scale is Scale.FULL and postgres is not None:
             with postgres_database(postgres) as url:
                 figures += _large(generate(url, directory, *large), invoices, "PostgreSQL")
         first_starts = [generate(f"sqlite:///{directory / f'first-{n}.sqlite3'}", directory)
