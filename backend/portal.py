@@ -10,13 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
 from backend import migrate
 from backend.db import make_engine
-from backend.security import SecretBox
 from backend.settings import Settings
+
+if TYPE_CHECKING:
+    from backend.security import SecretBox
 
 
 def system_clock() -> datetime:
@@ -31,6 +34,9 @@ class Portal:
 
     @cached_property
     def secrets(self) -> SecretBox:
+        # Imported here: cryptography is not needed to show the first screen.
+        from backend.security import SecretBox
+
         if self.settings.secret_key is not None:
             return SecretBox(self.settings.secret_key.get_secret_value().encode())
         return SecretBox.from_key_file(self.settings.secret_key_file)

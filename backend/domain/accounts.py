@@ -20,7 +20,6 @@ from backend.domain import ip_ranges, login_history, login_throttle
 from backend.models import ApiToken, Customer, LoginEvent
 from backend.money import from_minor
 from backend.portal import Portal
-from backend.security import dummy_password_hash, new_token, token_digest, verify_password
 
 # The longest login a customer can have (the column's length); longer names cannot exist.
 LOGIN_MAX_LENGTH = 64
@@ -71,6 +70,9 @@ def authenticate(portal: Portal, login: str, password: str, ip: str, client: str
     throttled per user name and per address (``login_throttle``); a throttled attempt is
     refused with ``TooManyRequests`` without its password being checked.
     """
+    # Here, not at the top: cryptography is not on the way to the first screen.
+    from backend.security import dummy_password_hash, new_token, token_digest, verify_password
+
     now = portal.now()
     policy = portal.settings.login_throttle
     name = _storable(login)[:LOGIN_MAX_LENGTH]
@@ -131,6 +133,9 @@ def customer_for_token(portal: Portal, token: str, ip: str | None = None) -> int
     """The customer a live token stands for. With ``ip`` (every API request but logout), the
     account's allowed IP ranges are enforced too: a request from outside them is refused with
     a generic ``Forbidden`` and noted in the login history (``login_history``)."""
+    # Here, not at the top: cryptography is not on the way to the first screen.
+    from backend.security import token_digest
+
     now = portal.now()
     with read_session(portal.engine) as session:
         found = session.exec(
@@ -148,6 +153,9 @@ def customer_for_token(portal: Portal, token: str, ip: str | None = None) -> int
 
 
 def revoke_token(portal: Portal, token: str) -> None:
+    # Here, not at the top: cryptography is not on the way to the first screen.
+    from backend.security import token_digest
+
     with write_session(portal.engine) as session:
         row = session.exec(
             select(ApiToken).where(ApiToken.token_hash == token_digest(token)).with_for_update()

@@ -12,7 +12,6 @@ from __future__ import annotations
 from backend.contract import CodeWordRequired, Forbidden, normalize_code_word
 from backend.domain import login_throttle
 from backend.portal import Portal
-from backend.security import hash_password, verify_password
 
 WRONG_CODE_WORD = "wrong_code_word"
 
@@ -22,6 +21,9 @@ normalize = normalize_code_word
 
 
 def hash_code_word(code_word: str) -> str:
+    # Here, not at the top: cryptography is not on the way to the first screen.
+    from backend.security import hash_password
+
     return hash_password(normalize(code_word))
 
 
@@ -41,6 +43,9 @@ def check(
     guessed), ``TooManyRequests`` while failed logins or code words lock the account or
     address out, ``Forbidden`` for a wrong one. ``what`` says what it was asked for.
     """
+    # Here, not at the top: cryptography is not on the way to the first screen.
+    from backend.security import verify_password
+
     if code_word_hash is None:
         return
     if not given or not given.strip():

@@ -8,7 +8,6 @@ from sqlmodel import Session, select
 
 from backend.contract import LinkExpired, NotFound, PayLink
 from backend.models import Invoice, PayLink as PayLinkRow
-from backend.security import new_token, token_digest
 
 
 def pay_link_url(public_url: str, token: str) -> str:
@@ -16,6 +15,9 @@ def pay_link_url(public_url: str, token: str) -> str:
 
 
 def issue_pay_link(session: Session, invoice: Invoice, public_url: str, now: datetime, ttl) -> PayLink:  # noqa: ANN001
+    # Here, not at the top: cryptography is not on the way to the first screen.
+    from backend.security import new_token, token_digest
+
     token = new_token()
     expires_at = now + ttl
     session.add(
@@ -32,6 +34,8 @@ def revoke_pay_links(session: Session, invoice_id: int, now: datetime) -> None:
 
 
 def _link(session: Session, token: str) -> PayLinkRow | None:
+    from backend.security import token_digest  # (see issue_pay_link)
+
     return session.exec(select(PayLinkRow).where(PayLinkRow.token_hash == token_digest(token))).first()
 
 
