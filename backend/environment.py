@@ -1,8 +1,9 @@
 """Every environment variable hostui reads, and the paths that follow from them.
 
-One ``HOSTUI_*`` variable per field, read by pydantic-settings; nothing else in hostui or the
-portal reads ``os.environ`` for its own settings. Empty variables count as unset, so
-``HOSTUI_PUBLIC_URL= hostui-server`` means "no public URL given".
+One ``HOSTUI_*`` variable per field (the name in any case, as pydantic-settings would match
+it), validated by pydantic; nothing else in hostui or the portal reads ``os.environ`` for its
+own settings. Empty variables count as unset, so ``HOSTUI_PUBLIC_URL= hostui-server`` means
+"no public URL given".
 
     HOSTUI_DATA_DIR    the data directory (default: the platform's, ~/.local/share/hostui)
     HOSTUI_CONFIG      the config file (default: config.toml in the platform's config dir)
@@ -29,8 +30,10 @@ Paths have ``~`` expanded and are made absolute when read, so a relative or ``~`
 the same thing to every process that reads it later, whatever its working directory.
 
 It lives in ``backend`` because the TUI already depends on ``backend`` (the contract) and the
-portal must not depend on the TUI. It imports pydantic-settings and platformdirs only: no
-SQLAlchemy, so the remote TUI can read its config without loading the database stack.
+portal must not depend on the TUI. It imports pydantic and platformdirs only: no SQLAlchemy,
+so the remote TUI can read its config without loading the database stack, and no
+pydantic-settings, whose import (its command-line source above all) would cost every start
+more than reading a dozen variables does.
 """
 
 from __future__ import annotations
@@ -38,11 +41,11 @@ from __future__ import annotations
 import base64
 import binascii
 import ipaddress
+import os
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 __all__ = [
     "APP_NAME",
@@ -85,10 +88,10 @@ def _absolute(path: Path) -> Path:
     return expanded.absolute()
 
 
-class Environment(BaseSettings):
+class Environment(BaseModel):
     """The ``HOSTUI_*`` variables of this process; build it with :func:`environment`."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True, extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME)))
     config: Path = Field(default_factory=lambda: Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml")
@@ -219,12 +222,22 @@ def _describe(error: ValidationError) -> str:
     return "; ".join(problems)
 
 
+def _variables() -> dict[str, str]:
+    """The set ``HOSTUI_*`` variables by field name (``HOSTUI_DATA_DIR`` -> ``data_dir``),
+    matched in any case; empty ones count as unset."""
+    prefix = ENV_PREFIX.lower()
+    values: dict[str, str] = {}
+    for name, value in os.environ.items():
+        lowered = name.lower()
+        if lowered.startswith(prefix) and value != "":
+            values[lowered.removeprefix(prefix)] = value
+    return values
+
+
 def environment() -> Environment:
     """The variables as the process has them now (read afresh on every call: cheap, and tests
     and the CLI may change them); ``EnvironmentVariableError`` when one is unusable."""
     try:
-        return Environment()
+        return Environment.model_validate(_variables())
     except ValidationError as error:
         raise EnvironmentVariableError(_describe(error)) from None
-    except SettingsError as error:
-        raise EnvironmentVariableError(str(error)) from None
