@@ -144,22 +144,26 @@ class Terminal:
         """Poll the screen until it contains ``wanted`` (a text) or ``wanted(screen)`` is true;
         returns that screen. Raises ``ScreenTimeout`` showing the last screen."""
         test: Predicate = (lambda screen: wanted in screen) if isinstance(wanted, str) else wanted
+        label = what or (repr(wanted) if isinstance(wanted, str) else "the expected screen")
         deadline = time.perf_counter() + timeout
+        next_liveness_check = time.perf_counter() + 1.0
         while True:
             screen = self.screen()
             if test(screen):
                 return screen
-            if time.perf_counter() > deadline:
-                label = what or (repr(wanted) if isinstance(wanted, str) else "the expected screen")
+            now = time.perf_counter()
+            if now > next_liveness_check:
+                next_liveness_check = now + 1.0
+                if self.exited():
+                    raise ScreenTimeout(f"{' '.join(self.command)} exited before {label} was on screen:\n{screen}")
+            if now > deadline:
                 raise ScreenTimeout(
                     f"{' '.join(self.command)}: no {label} on screen after {timeout:.0f} s. The screen:\n{screen}"
                 )
 
-    def first_paint_ms(self, wanted: str | Predicate, timeout: float = 60.0) -> float:
-        """Start the command and return milliseconds until ``wanted`` is on screen."""
-        started = self.start()
-        self.wait_for(wanted, timeout)
-        return (time.perf_counter() - started) * 1000
+    def exited(self) -> bool:
+        """True once the program has ended (its pane stays, showing its last screen)."""
+        return _tmux("display-message", "-p", "-t", self.name, "#{pane_dead}").strip() == "1"
 
     # -- keys
 
