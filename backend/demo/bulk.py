@@ -3,7 +3,8 @@ PostgreSQL), never one ORM object at a time: history invoices and a year of traf
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -116,6 +117,40 @@ def ids_since(session: Session, table: Table, after_id: int, key: str) -> dict[A
     """
     rows = session.execute(select(table.c[key], table.c.id).where(table.c.id > after_id))
     return {value: row_id for value, row_id in rows}
+
+
+@contextmanager
+def checked_after_load(session: Session, tables: Sequence[Table]) -> Iterator[None]:
+    """On PostgreSQL, the tables' foreign keys and secondary indexes are dropped for a bulk
+    load and made again from their own definitions after it, in the same transaction: one
+    validating join per key and one sorted build per index, instead of a trigger call per row
+    and key and an index insert per row and index. Primary keys and unique constraints stay.
+    The tables are locked against readers until the transaction ends. Elsewhere, nothing.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    names = [table.name for table in tables]
+    keys = connection.exec_driver_sql(
+        "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE contype = 'f' AND conrelid::regclass::text = ANY(%(names)s) ORDER BY oid", {"names": names},
+    ).all()
+    indexes = connection.exec_driver_sql(
+        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
+        " WHERE indrelid::regclass::text = ANY(%(names)s) AND NOT indisprimary"
+        " AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = indexrelid) ORDER BY indexrelid",
+        {"names": names},
+    ).all()
+    for table, name, _ in keys:
+        connection.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+    for index, _ in indexes:
+        connection.exec_driver_sql(f"DROP INDEX {index}")
+    yield
+    for _, definition in indexes:
+        connection.exec_driver_sql(definition)
+    for table, name, definition in keys:
+        connection.exec_driver_sql(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
 
 
 class UtcStamps:

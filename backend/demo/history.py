@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from backend.demo.bulk import UtcStamps, insert_tuples, reserve_ids
+from backend.demo.bulk import UtcStamps, checked_after_load, insert_tuples, reserve_ids
 from backend.demo.catalogue import RENEWAL_LEAD, CustomerSpec
 from backend.domain.billing import invoice_amounts, order_lines, take_invoice_numbers
 from backend.domain.periods import add_months
@@ -115,13 +115,22 @@ class HistoryWriter:
         s = self.session
         before_s = epoch_seconds(before)
         step = self.spacing(count)
-        lead = int(RENEWAL_LEAD.total_seconds())
         first_invoice = reserve_ids(s, Invoice.__table__, count)
         first_payment = reserve_ids(s, Payment.__table__, count)
         counts = {"invoice": 0, "invoice_line": 0, "payment": 0, "balance_entry": 0}
         self._running = 0
         self._last_at = epoch_seconds(opened)
         self._pending: list[tuple[int, int, int, str]] = []  # (paid_at, payment id, amount, number): the balance's
+        with checked_after_load(s, [Invoice.__table__, InvoiceLine.__table__, Payment.__table__,
+                                    BalanceEntry.__table__]):
+            self._write_batches(count, before_s, step, first_invoice, first_payment, counts)
+        last_at = datetime.fromtimestamp(self._last_at, timezone.utc)
+        return counts, Ledger(running=self._running, last_at=last_at)
+
+    def _write_batches(self, count: int, before_s: int, step: int, first_invoice: int, first_payment: int,
+                       counts: dict[str, int]) -> None:
+        s = self.session
+        lead = int(RENEWAL_LEAD.total_seconds())
         rng = self.rng
         random_ = rng.random
         stamp = self.stamp
@@ -181,8 +190,6 @@ class HistoryWriter:
             counts["invoice_line"] += len(lines)
             counts["payment"] += len(payments)
             counts["balance_entry"] += len(ledger)
-        last_at = datetime.fromtimestamp(self._last_at, timezone.utc)
-        return counts, Ledger(running=self._running, last_at=last_at)
 
     def _insert(self, model: Any, keys: Sequence[str], rows: list[tuple]) -> None:
         if rows:
