@@ -28,6 +28,7 @@ SOCKET = f"hostui-bench-{os.getpid()}"
 WIDTH, HEIGHT = 120, 40
 _names = itertools.count(1)
 _keeper: str | None = None
+_socket_path: Path | None = None
 
 Predicate = Callable[[str], bool]
 
@@ -48,10 +49,13 @@ def _tmux(*args: str) -> str:
 
 
 def _keep_server_up() -> None:
-    global _keeper
+    global _keeper, _socket_path
     if _keeper is None:
         _keeper = f"keeper-{os.getpid()}"
-        _tmux("new-session", "-d", "-s", _keeper, "-x", "20", "-y", "5", "sleep 86400")
+        # It ends with this process, however that ends, and the tmux server with it.
+        _tmux("new-session", "-d", "-s", _keeper, "-x", "20", "-y", "5",
+              f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 1; done")
+        _socket_path = Path(_tmux("display-message", "-p", "-t", _keeper, "#{socket_path}").strip())
         atexit.register(_stop_server)
 
 
@@ -60,6 +64,8 @@ def _stop_server() -> None:
     if _keeper is not None:
         subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", _keeper], capture_output=True)
         _keeper = None
+        if _socket_path is not None:  # tmux leaves its socket file behind
+            _socket_path.unlink(missing_ok=True)
 
 
 def _vm_rss_kib(pid: int) -> int | None:
@@ -107,7 +113,6 @@ class Terminal:
         self.width = width
         self.height = height
         self.name = f"bench-{os.getpid()}-{next(_names)}"
-        self.started_at: float | None = None
 
     # -- life
 
@@ -118,12 +123,12 @@ class Terminal:
         unset = [f"--unset={key}" for key in os.environ if key.startswith("HOSTUI_") and key not in self.env]
         assignments = [f"{key}={value}" for key, value in self.env.items()]
         shell = f"cd {shlex.quote(str(self.cwd))} && exec env {shlex.join(unset + assignments + self.command)}"
-        self.started_at = time.perf_counter()
+        started_at = time.perf_counter()
         # remain-on-exit in the same tmux call: a command that dies at once leaves its last
         # screen (the traceback) for the error message instead of taking the pane with it.
         _tmux("new-session", "-d", "-s", self.name, "-x", str(self.width), "-y", str(self.height), shell,
               ";", "set-option", "-w", "-t", self.name, "remain-on-exit", "on")
-        return self.started_at
+        return started_at
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", self.name], capture_output=True)
