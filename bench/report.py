@@ -53,6 +53,11 @@ def _number(value: float) -> str:
     return f"{value:.2f}"
 
 
+def _ratio(ratio: float) -> str:
+    # Two significant digits below 0.1: a page against a whole table is 0.00021x, not 0.00x.
+    return f"{ratio:.2f}x" if ratio >= 0.1 or ratio == 0 else f"{ratio:.2g}x"
+
+
 def format_table(figures: Iterable[Figure]) -> str:
     """One aligned text table, grouped in the order the figures came."""
     headers = ("group", "case", "value", "floor", "ratio", "target", "floor is")
@@ -64,7 +69,7 @@ def format_table(figures: Iterable[Figure]) -> str:
             figure.what,
             f"{_number(figure.value)} {figure.unit}",
             "" if figure.floor is None else f"{_number(figure.floor)} {figure.unit}",
-            "" if ratio is None else f"{ratio:.2f}x",
+            "" if ratio is None else _ratio(ratio),
             figure.target,
             figure.floor_label,
         ))
