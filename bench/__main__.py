@@ -54,6 +54,11 @@ def _name(text: str) -> str:
     return text.strip().removeprefix("bench_").removesuffix(".py")
 
 
+def _failed(name: str, error: BaseException) -> None:
+    print(f"{name}: failed, {type(error).__name__}: {error}".splitlines()[0], flush=True)
+    traceback.print_exception(error, file=sys.stderr)
+
+
 def run_all(names: list[str], scale: Scale) -> list[Figure]:
     figures: list[Figure] = []
     for name in names:
@@ -61,17 +66,15 @@ def run_all(names: list[str], scale: Scale) -> list[Figure]:
         started = time.perf_counter()
         print(f"{name}: running…", file=sys.stderr, flush=True)
         try:
-            module = importlib.import_module(module_name)
+            found = importlib.import_module(module_name).run(scale)
         except ModuleNotFoundError as error:
             if error.name != module_name:
-                raise
-            print(f"{name}: skipped, bench/bench_{name}.py is not there yet", flush=True)
+                _failed(name, error)
+            else:
+                print(f"{name}: skipped, bench/bench_{name}.py is not there yet", flush=True)
             continue
-        try:
-            found = module.run(scale)
         except Exception as error:  # noqa: BLE001 - one benchmark's failure must not hide the others'
-            print(f"{name}: failed, {type(error).__name__}: {error}".splitlines()[0], flush=True)
-            traceback.print_exc(file=sys.stderr)
+            _failed(name, error)
             continue
         figures += found
         print(f"{name}: {len(found)} figures in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
