@@ -7,12 +7,17 @@
 
 While it serves, it also carries out the server jobs (power actions, reinstalls) queued in its
 database, with a job runner in the app's lifespan; several servers on one PostgreSQL share
-the work and never run one job twice. ``--workers N`` serves from N processes on one
-listening socket (uvicorn's supervisor restarts one that dies); each runs the job runner, the
-mail sender and the renewal scheduler too, which claim their work per row, so no job, message
-or renewal is done twice. On PostgreSQL the workers scale reads and writes; on one SQLite file
-they read in parallel (WAL) while their writes take turns on the database's write lock. When an SMTP server is configured (HOSTUI_SMTP_HOST)
-it sends the mail outbox the same way. The mail commands (backend/mail/commands.py):
+the work and never run one job twice. When an SMTP server is configured (HOSTUI_SMTP_HOST)
+it sends the mail outbox the same way.
+
+``--workers N`` serves from N processes on one listening socket (uvicorn's supervisor starts
+them and restarts one that dies); each runs the job runner, the mail sender and the renewal
+scheduler too, which claim their work row by row, so no job, message or renewal is done twice.
+On PostgreSQL the workers scale reads and writes; on one SQLite file they read in parallel
+(WAL) while their writes take turns on the database's write lock (waiting up to its busy
+timeout), which suits a read-mostly portal.
+
+The mail commands (backend/mail/commands.py):
 
     hostui-server send-mail --once [--database URL]
     hostui-server mail-status [--database URL]
@@ -244,7 +249,7 @@ def serve(args: argparse.Namespace) -> int:
                         host=args.host, port=args.port, **options)
             return 0
         config = {"database": args.database, "public_url": portal.settings.public_url, "send_mail": send_mail}
-        # The workers open their own pools: connections must not be shared across a fork.
+        # The parent only supervises; each worker opens its own pool.
         portal.dispose()
         os.environ[WORKER_CONFIG_VARIABLE] = json.dumps(config)
         uvicorn.run("backend.server:worker_app", factory=True, workers=args.workers,
