@@ -121,36 +121,53 @@ def ids_since(session: Session, table: Table, after_id: int, key: str) -> dict[A
 
 @contextmanager
 def checked_after_load(session: Session, tables: Sequence[Table]) -> Iterator[None]:
-    """On PostgreSQL, the tables' foreign keys and secondary indexes are dropped for a bulk
-    load and made again from their own definitions after it, in the same transaction: one
-    validating join per key and one sorted build per index, instead of a trigger call per row
-    and key and an index insert per row and index. Primary keys and unique constraints stay.
-    The tables are locked against readers until the transaction ends. Elsewhere, nothing.
+    """The tables' secondary indexes (and on PostgreSQL their foreign keys) dropped for a bulk
+    load and made again from their own stored definitions after it, in the same transaction:
+    one sorted build per index and one validating join per key, instead of an index insert
+    per row and index and, on PostgreSQL, a trigger call per row and key. Primary keys and
+    unique constraints stay. Other sessions wait for the tables until the transaction ends.
     """
     connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        yield
-        return
     names = [table.name for table in tables]
+    if connection.dialect.name == "sqlite":
+        drop, make = _sqlite_indexes(connection, names)
+    elif connection.dialect.name == "postgresql":
+        drop, make = _postgres_keys_and_indexes(connection, names)
+    else:
+        drop, make = [], []
+    for statement in drop:
+        connection.exec_driver_sql(statement)
+    yield
+    for statement in make:
+        connection.exec_driver_sql(statement)
+
+
+def _sqlite_indexes(connection: Any, names: list[str]) -> tuple[list[str], list[str]]:
+    # Indexes of UNIQUE constraints have no SQL of their own and stay.
+    rows = connection.exec_driver_sql(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        f" AND tbl_name IN ({', '.join('?' * len(names))}) ORDER BY name", tuple(names),
+    ).all()
+    quote = connection.dialect.identifier_preparer.quote
+    return [f"DROP INDEX {quote(name)}" for name, _ in rows], [sql for _, sql in rows]
+
+
+def _postgres_keys_and_indexes(connection: Any, names: list[str]) -> tuple[list[str], list[str]]:
     keys = connection.exec_driver_sql(
         "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint"
         " WHERE contype = 'f' AND conrelid::regclass::text = ANY(%(names)s) ORDER BY oid", {"names": names},
     ).all()
-    indexes = connection.exec_driver_sql(
+    indexes = connection.exec_driver_sql(  # not those of primary keys and constraints
         "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
         " WHERE indrelid::regclass::text = ANY(%(names)s) AND NOT indisprimary"
         " AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = indexrelid) ORDER BY indexrelid",
         {"names": names},
     ).all()
-    for table, name, _ in keys:
-        connection.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
-    for index, _ in indexes:
-        connection.exec_driver_sql(f"DROP INDEX {index}")
-    yield
-    for _, definition in indexes:
-        connection.exec_driver_sql(definition)
-    for table, name, definition in keys:
-        connection.exec_driver_sql(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+    drop = [f"ALTER TABLE {table} DROP CONSTRAINT {name}" for table, name, _ in keys]
+    drop += [f"DROP INDEX {index}" for index, _ in indexes]
+    make = [definition for _, definition in indexes]
+    make += [f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}" for table, name, definition in keys]
+    return drop, make
 
 
 class UtcStamps:
