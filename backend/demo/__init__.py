@@ -7,7 +7,9 @@ Two customers are created:
 * ``acme`` / ``acme``: a small US customer, there to prove customers never see each other.
 
 ``catalogue`` holds the fixed facts, ``generator`` writes them through the billing domain,
-``bulk`` writes the large volumes, ``command`` is ``python -m backend.demo``:
+``history`` streams the older invoices a benchmark size (``--invoices N``) asks for in
+batches, ``bulk`` writes large volumes straight through the driver, ``command`` is
+``python -m backend.demo``:
 
     python -m backend.demo --database sqlite:///portal.sqlite3 [--invoices N] [--traffic-days D]
                            [--five-minute-days F]
