@@ -89,8 +89,14 @@ class HistoryWriter:
         self.due = due_days * DAY
         self.rng = random.Random(f"{seed}:history")
         dialect = self.connection.dialect
+        # Every timestamp written here is a UTCDateTime column, stored alike: one converter.
         self.stamp = UtcStamps(Invoice.__table__.c.issued_at, dialect).of
         self._periods: dict[tuple[int, int], _Period] = {}
+        # The ledger as it goes: the balance, its last entry's time, and the balance payments
+        # made but not booked yet as (paid_at, payment id, amount, invoice number).
+        self._running = 0
+        self._last_at = 0
+        self._pending: list[tuple[int, int, int, str]] = []
         # method code by cumulative weight, for one random() a pick
         total = sum(weight for _, weight in customer.method_weights)
         self._method_bounds: list[tuple[float, str]] = []
@@ -118,9 +124,7 @@ class HistoryWriter:
         first_invoice = reserve_ids(s, Invoice.__table__, count)
         first_payment = reserve_ids(s, Payment.__table__, count)
         counts = {"invoice": 0, "invoice_line": 0, "payment": 0, "balance_entry": 0}
-        self._running = 0
-        self._last_at = epoch_seconds(opened)
-        self._pending: list[tuple[int, int, int, str]] = []  # (paid_at, payment id, amount, number): the balance's
+        self._running, self._last_at, self._pending = 0, epoch_seconds(opened), []
         with checked_after_load(s, [Invoice.__table__, InvoiceLine.__table__, Payment.__table__,
                                     BalanceEntry.__table__]):
             self._write_batches(count, before_s, step, first_invoice, first_payment, counts)
