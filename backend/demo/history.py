@@ -14,6 +14,7 @@ and their conversion would cost more than writing them.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import random
 from collections.abc import Sequence
@@ -97,13 +98,14 @@ class HistoryWriter:
         self._running = 0
         self._last_at = 0
         self._pending: list[tuple[int, int, int, str]] = []
-        # method code by cumulative weight, for one random() a pick
+        # How the customer pays, picked by one random() in [0, 1): the codes' cumulative shares.
         total = sum(weight for _, weight in customer.method_weights)
-        self._method_bounds: list[tuple[float, str]] = []
-        bound = 0
-        for code, weight in customer.method_weights:
-            bound += weight
-            self._method_bounds.append((bound / total, code))
+        self._method_codes = [code for code, _ in customer.method_weights]
+        self._method_bounds = []
+        share = 0
+        for _, weight in customer.method_weights[:-1]:
+            share += weight
+            self._method_bounds.append(share / total)
 
     @staticmethod
     def spacing(count: int) -> int:
@@ -139,7 +141,10 @@ class HistoryWriter:
         random_ = rng.random
         stamp = self.stamp
         currency = self.customer.currency
-        orders = self.orders
+        customer_id, rate, due, methods = self.customer_id, self.rate, self.due, self.methods
+        codes, bounds = self._method_codes, self._method_bounds
+        orders, order_count = self.orders, len(self.orders)
+        periods, pending = self._periods, self._pending
         n = count
         while n > 0:
             size = min(BATCH, n)
@@ -151,11 +156,12 @@ class HistoryWriter:
             for number in numbers:
                 invoice_id = first_invoice + count - n
                 payment_id = first_payment + count - n
-                order = orders[n % len(orders)]
+                order = orders[n % order_count]
                 issued = before_s - step * n - int(random_() * 60)
-                period = self._period(order, (issued + lead) // DAY)
+                start_day = (issued + lead) // DAY
+                period = periods.get((order.id, start_day)) or self._period(order, start_day)
                 total = period.net + period.tax
-                method = self._method(random_())
+                method = codes[bisect.bisect_right(bounds, random_())]
                 # paid within nine days, before the natural invoices begin (their ledger follows)
                 paid = min(issued + 60 * (3 + int(random_() * (60 * 24 * 9 - 2))), before_s)
                 paid_at = stamp(paid)
@@ -167,22 +173,23 @@ class HistoryWriter:
                     created = min(issued + 3600 * (1 + int(random_() * 30)), paid)
                 else:
                     created = paid
-                    heapq.heappush(self._pending, (paid, payment_id, total, number))
-                method_id = self.methods[method]
+                    heapq.heappush(pending, (paid, payment_id, total, number))
+                method_id = methods[method]
                 invoices.append((
-                    invoice_id, self.customer_id, number, order.id, "paid", currency, period.net, self.rate,
-                    period.tax, total, stamp(issued), stamp(issued + self.due), period.period_start,
+                    invoice_id, customer_id, number, order.id, "paid", currency, period.net, rate,
+                    period.tax, total, stamp(issued), stamp(issued + due), period.period_start,
                     period.period_end, method_id, paid_at, None,
                 ))
                 for position, description, quantity, unit, amount in period.lines:
                     lines.append((invoice_id, position, description, quantity, unit, amount))
                 payments.append((
-                    payment_id, invoice_id, self.customer_id, method_id, total, currency, "completed", number,
+                    payment_id, invoice_id, customer_id, method_id, total, currency, "completed", number,
                     provider_ref, stamp(created), paid_at,
                 ))
                 # Balance payments in the order they were made: none made later can be paid before
                 # this invoice was issued.
-                self._book(ledger, until=issued)
+                if pending and pending[0][0] <= issued:
+                    self._book(ledger, until=issued)
                 n -= 1
             if n == 0:
                 self._book(ledger, until=None)
@@ -198,12 +205,6 @@ class HistoryWriter:
     def _insert(self, model: Any, keys: Sequence[str], rows: list[tuple]) -> None:
         if rows:
             insert_tuples(self.connection, model.__table__, keys, rows)
-
-    def _method(self, pick: float) -> str:
-        for bound, code in self._method_bounds:
-            if pick < bound:
-                return code
-        return self._method_bounds[-1][1]
 
     def _period(self, order: HistoryOrder, start_day: int) -> _Period:
         """Dates, lines and amounts of an order's period starting on that day (cached: they repeat)."""
