@@ -11,39 +11,75 @@ Sections are Textual modes — ``invoices`` (the default), ``orders``, ``tickets
 Keys 1-4, the header's tabs and the command palette (ctrl+p) switch between them; ``?``/F1
 explain the keys of the screen at hand. Screens reach the app through ``host_app(node)``,
 typed as this class: its service, clock, error channel and account.
+
+Start-up imports only what the first screen needs (the Invoices section): the other sections,
+the help screen and the ticket watcher are imported when first used, and all of them, with the
+service's own modules, in a thread once the first page is on screen ("warming"), so neither
+the first paint nor the first key to another section waits for an import.
 """
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from backend.contract import AccountSummary, AuthenticationFailed, PortalService, TicketRow
 from hostui.connect import Connector
 from hostui.frame.errors import ErrorChannel, error_line
-from hostui.frame.help import HelpScreen
 from hostui.frame.keymap import KeyBindingInfo, binding_ids, unknown_ids
 from hostui.frame.paged_list import DEFAULT_PAGE_SIZE, ListScope, PagedListScreen
 from hostui.frame.section import SECTIONS, SectionScreen
 from hostui.frame.start import StartScreen
 from hostui.i18n import _, current_language, set_language
 from hostui.screens.invoices import InvoicesScreen
-from hostui.screens.orders import OrdersScreen
-from hostui.screens.settings import SettingsScreen
-from hostui.screens.tickets import TicketsScreen, TicketWatcher
+
+if TYPE_CHECKING:
+    from hostui.screens.tickets import TicketWatcher
 
 __all__ = ["HostUIApp", "StartScreen"]
 
 # The blank mode shown while the current section is built again in another language.
 _SWITCHING = "_switching_language"
+
+# The sections after the first, as "module:class": imported when first shown.
+_LATER_SECTIONS = {
+    "orders": "hostui.screens.orders:OrdersScreen",
+    "tickets": "hostui.screens.tickets:TicketsScreen",
+    "settings": "hostui.screens.settings:SettingsScreen",
+}
+# What warming imports besides them: the screens a key opens from the first section.
+_WARM_MODULES = (
+    "hostui.frame.help",
+    "hostui.frame.action_menu",
+    "hostui.screens.invoices.view",
+    "email_validator",  # the contract checks a mailbox's address with it (Settings)
+)
+
+
+def _section_class(mode: str) -> type[Screen]:
+    module, name = _LATER_SECTIONS[mode].split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _make_section(mode: str) -> Screen:
+    return _section_class(mode)()
+
+
+def _ticket_watcher_class() -> type[TicketWatcher]:
+    from hostui.screens.tickets.watcher import TicketWatcher
+
+    return TicketWatcher
 
 
 class HostUIApp(App[None]):
@@ -53,9 +89,7 @@ class HostUIApp(App[None]):
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
         "invoices": InvoicesScreen,
-        "orders": OrdersScreen,
-        "tickets": TicketsScreen,
-        "settings": SettingsScreen,
+        **{mode: partial(_make_section, mode) for mode in _LATER_SECTIONS},
     }
 
     account: reactive[AccountSummary | None] = reactive(None, init=False)
@@ -95,11 +129,12 @@ class HostUIApp(App[None]):
     def key_bindings(cls) -> dict[str, KeyBindingInfo]:
         """Every binding id a user can remap in ``[keymap]``, with its default keys."""
         from hostui.frame.action_menu import ActionMenuScreen
+        from hostui.frame.help import HelpScreen
         from hostui.frame.list_table import ListTable
         from hostui.screens.orders.actions import TRAFFIC_KEYS
         from hostui.screens.orders.server import ServerScreen
 
-        screens: list[type] = [mode for mode in cls.MODES.values() if isinstance(mode, type)]
+        screens: list[type] = [InvoicesScreen, *(_section_class(mode) for mode in _LATER_SECTIONS)]
         return binding_ids(
             [cls, *screens, ServerScreen, TRAFFIC_KEYS, StartScreen, HelpScreen, ActionMenuScreen, ListTable]
         )
@@ -163,12 +198,15 @@ class HostUIApp(App[None]):
         start = self.start_screen
         start.show_progress(_("Connecting to {profile_description}…").format(profile_description=self.profile_description))
         service = self._service
+        account: AccountSummary | None = None
         try:
             if service is None:
                 assert self._connector is not None
                 service = await self._connector.connect(start.show_progress)
                 self._owns_service = True
-            account = await service.account()
+                account = self._connector.connected_account  # one request fewer, when it has one
+            if account is None:
+                account = await service.account()
         except Exception as error:  # noqa: BLE001 - shown on the start screen, never a traceback
             if service is not None and self._owns_service:
                 try:
@@ -185,8 +223,32 @@ class HostUIApp(App[None]):
         self.connected = True
         await self.switch_mode("invoices")
         self.refresh_bindings()
-        self._ticket_watcher = TicketWatcher(self, service, self._set_unread)
+        # What follows waits for the first page: it would only slow it down.
+        first = self.screen
+        for worker in [worker for worker in self.workers if worker.node is first]:
+            try:
+                await worker.wait()
+            except (WorkerCancelled, WorkerFailed):
+                pass  # replaced by a newer load, or failed (and reported): the page is done
+        watcher_class = await asyncio.to_thread(_ticket_watcher_class)
+        self._ticket_watcher = watcher_class(self, service, self._set_unread)
         self._ticket_watcher.start()
+        self.call_after_refresh(self._warm_up)
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """Import, off the event loop, what the keys of the first screen will need (the
+        other sections, the dialogs, the service's modules): after the first page is on
+        screen, so the first paint does not wait for it, and before the user presses a key,
+        so no key waits for an import."""
+        for mode in _LATER_SECTIONS:
+            _section_class(mode)
+        for module in _WARM_MODULES:
+            importlib.import_module(module)
+        # The in-process service has modules of its own to import (LocalService.warm_up).
+        warm_service = getattr(self._service, "warm_up", None)
+        if warm_service is not None:
+            warm_service()
 
     def _set_unread(self, count: int) -> None:
         self.unread_tickets = count
@@ -290,6 +352,8 @@ class HostUIApp(App[None]):
         return self.unread_tickets if mode == "tickets" else 0
 
     def action_help(self) -> None:
+        from hostui.frame.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
             return

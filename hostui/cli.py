@@ -95,13 +95,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _tui_arguments(argv: list[str]) -> argparse.Namespace | None:
+    """The arguments of plain ``hostui [--profile NAME]`` (start the TUI), read without the full
+    parser, whose sections' commands are modules to import the TUI has no use for; None for
+    anything else, which the full parser reads."""
+    if not argv:
+        return argparse.Namespace(profile=None, command=None)
+    if len(argv) == 2 and argv[0] in ("--profile", "-p") and not argv[1].startswith("-"):
+        return argparse.Namespace(profile=argv[1], command=None)
+    if len(argv) == 1 and argv[0].startswith("--profile=") and argv[0] != "--profile=":
+        return argparse.Namespace(profile=argv[0].removeprefix("--profile="), command=None)
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         environment()  # a bad HOSTUI_* variable is reported here, once, before anything runs
     except EnvironmentVariableError as error:
         _fail(str(error))
         return EXIT_ERROR
-    args = _parser().parse_args(argv)
+    args = _tui_arguments(sys.argv[1:] if argv is None else list(argv)) or _parser().parse_args(argv)
     try:
         if args.command == "login":
             return _login(args)

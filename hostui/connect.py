@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from backend.contract import (
+    AccountSummary,
     AuthenticationFailed,
     NotFound,
     PortalService,
@@ -47,6 +48,12 @@ class Connector(Protocol):
         ...
 
     async def connect(self, progress: Progress) -> PortalService: ...
+
+    @property
+    def connected_account(self) -> AccountSummary | None:
+        """The account summary the last ``connect`` fetched on its way (a remote profile proves
+        its token with it), so the app need not ask for it again; None if it fetched none."""
+        ...
 
     def advice(self, error: BaseException) -> str: ...
 
@@ -93,6 +100,10 @@ class LocalConnector:
     @property
     def where(self) -> str:
         return self.profile_name
+
+    @property
+    def connected_account(self) -> AccountSummary | None:
+        return None
 
     async def connect(self, progress: Progress) -> PortalService:
         progress(f"Opening the {self.description}…")
@@ -178,6 +189,7 @@ class RemoteConnector:
         self.profile = profile
         self._tokens = tokens or TokenStore()
         self._timeout = timeout
+        self._account: AccountSummary | None = None
 
     @property
     def description(self) -> str:
@@ -191,7 +203,12 @@ class RemoteConnector:
     def login_command(self) -> str:
         return f"hostui login {self.profile.url} --profile {self.profile_name} --user {self.profile.login}"
 
+    @property
+    def connected_account(self) -> AccountSummary | None:
+        return self._account
+
     async def connect(self, progress: Progress) -> PortalService:
+        self._account = None
         progress(f"Connecting to {self.profile.url}…")
         token = await self._stored_token()
         if not token:
@@ -201,7 +218,8 @@ class RemoteConnector:
         kwargs = {"timeout": self._timeout} if self._timeout is not None else {}
         service = RemoteService(self.profile.url, token, token_source=self._stored_token, **kwargs)
         try:
-            await service.account()  # proves the server is there and the token still works
+            # Proves the server is there and the token still works.
+            self._account = await service.account()
         except BaseException:
             await service.aclose()
             raise

@@ -13,7 +13,6 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from backend.contract.models import PAGE_AFTER_PATTERN, ActionState, _Model
@@ -107,6 +106,9 @@ class MailboxRequest(_Model):
     @field_validator("address")
     @classmethod
     def _address(cls, value: str) -> str:
+        # Here, not at the top: compiling its patterns is not worth every start (hostui warms it).
+        from email_validator import EmailNotValidError, validate_email
+
         try:
             checked = validate_email(value.strip(), check_deliverability=False, allow_smtputf8=False)
         except EmailNotValidError as error:

@@ -1,0 +1,20 @@
+"""Plain ``hostui [--profile NAME]`` is read without the full parser (whose section commands
+are modules the TUI does not need), and reads exactly as the full parser would."""
+
+from __future__ import annotations
+
+import pytest
+
+from hostui.cli import _parser, _tui_arguments
+
+
+@pytest.mark.parametrize("argv", [[], ["-p", "work"], ["--profile", "work"], ["--profile=work"], ["-p", "invoices"]])
+def test_starting_the_tui_reads_as_the_full_parser_would(argv: list[str]) -> None:
+    assert vars(_tui_arguments(argv)) == vars(_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize(
+    "argv", [["invoices", "list"], ["-p", "work", "keys"], ["--help"], ["--version"], ["-p"], ["--profile="], ["-pwork"]]
+)
+def test_anything_else_goes_to_the_full_parser(argv: list[str]) -> None:
+    assert _tui_arguments(argv) is None
