@@ -3,8 +3,12 @@
 Order of lookup:
 
 1. ``HOSTUI_TOKEN`` in the environment (CI, scripts, headless use) — wins over everything;
-2. the system keyring, service ``hostui``, user name ``"<profile>:<login>"``;
-3. the fallback file ``<data dir>/tokens/<profile>`` (mode 0600 in a 0700 directory).
+2. the fallback file ``<data dir>/tokens/<profile>`` (mode 0600 in a 0700 directory);
+3. the system keyring, service ``hostui``, user name ``"<profile>:<login>"``.
+
+The file comes before the keyring because it only exists when the newest login could not use
+the keyring (saving to the keyring removes it), and reading it spares a start the keyring's
+backend probing (a third of a second on a server without a keyring).
 
 Saving goes to the keyring when a usable backend exists. On a bare SSH server there usually
 is none (keyring picks ``keyring.backends.fail.Keyring``, or a chainer with no backends, or a
@@ -115,20 +119,23 @@ class TokenStore:
             env = environment().token
             if env is not None:
                 return env.get_secret_value()
+        token = self._read_file(profile)
+        if token:
+            return token
         backend, _ = self._keyring()
         if backend is not None:
             try:
-                token = backend.get_password(SERVICE, self._username(profile, login))
-            except Exception:  # noqa: BLE001 - a locked or unreachable keyring: try the file
-                token = None
-            if token:
-                return token
-        return self._read_file(profile)
+                return backend.get_password(SERVICE, self._username(profile, login)) or None
+            except Exception:  # noqa: BLE001 - a locked or unreachable keyring: no token
+                return None
+        return None
 
     def source(self, profile: str, login: str) -> str | None:
         """Where ``load`` would find the token: "env", "keyring", "file" or None."""
         if self._use_env and environment().token is not None:
             return "env"
+        if self._read_file(profile):
+            return "file"
         backend, _ = self._keyring()
         if backend is not None:
             try:
@@ -136,7 +143,7 @@ class TokenStore:
                     return "keyring"
             except Exception:  # noqa: BLE001
                 pass
-        return "file" if self._read_file(profile) else None
+        return None
 
     def _read_file(self, profile: str) -> str | None:
         try:
