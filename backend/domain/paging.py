@@ -23,6 +23,7 @@ from backend.contract import COUNT_CAP, InvalidInput
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = timedelta(microseconds=1)
+_LAST_INSTANT = datetime.max.replace(tzinfo=timezone.utc)
 # Ids are INTEGER columns, 32-bit on PostgreSQL: a larger one cannot be a row's.
 _MAX_ID = 2**31 - 1
 
@@ -39,15 +40,20 @@ class Position:
 
     @classmethod
     def from_token(cls, token: str) -> Position:
-        """The position a token names; InvalidInput for anything the portal did not hand out."""
+        """The position a token names. Any token of the contract's form is a point in the list's
+        order, even one no row sits at: a time past the calendar's end starts at the top, id 0
+        before every row of its instant. InvalidInput only for another form."""
         try:
             micros, row_id = (int(part) for part in token.split(".", 1))
+        except ValueError:
+            raise InvalidInput("after: not a list position") from None
+        if micros < 0 or row_id < 0:
+            raise InvalidInput("after: not a list position")
+        try:
             at = _EPOCH + micros * _MICROSECOND
-        except (ValueError, OverflowError):
-            raise InvalidInput("after: not a list position this portal handed out") from None
-        if not 0 < row_id <= _MAX_ID:
-            raise InvalidInput("after: not a list position this portal handed out")
-        return cls(at, row_id)
+        except OverflowError:
+            at = _LAST_INSTANT
+        return cls(at, min(row_id, _MAX_ID))
 
 
 def older_than(at_column: Any, id_column: Any, position: Position) -> ColumnElement[bool]:
