@@ -40,7 +40,9 @@ class PayBody(BaseModel):
     method: PaymentMethodCode
 
 
-def _invoice_query(
+# The query dependencies only build a model: ``async def`` keeps them on the event loop
+# (a plain ``def`` would cost a threadpool round trip per request, see backend/api/deps.py).
+async def _invoice_query(
     status_: Annotated[InvoiceFilter, Query(alias="status")] = InvoiceFilter.UNPAID,
     order_id: OptionalRowIdQuery = None,
     search: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
@@ -55,7 +57,7 @@ def _invoice_query(
     )
 
 
-def _export_query(
+async def _export_query(
     status_: Annotated[InvoiceFilter, Query(alias="status")] = InvoiceFilter.UNPAID,
     order_id: OptionalRowIdQuery = None,
     search: Annotated[str | None, Query(min_length=1, max_length=64)] = None,

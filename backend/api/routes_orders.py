@@ -16,7 +16,7 @@ from backend.domain import billing, orders
 router = APIRouter(prefix="/api/v1", tags=["orders"])
 
 
-def _order_query(
+async def _order_query(
     filter_: Annotated[OrderFilter, Query(alias="filter")] = OrderFilter.ALL,
     search: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     page: PageQuery = 1,

@@ -80,7 +80,7 @@ def set_ip_ranges(
     return account_security.set_ip_ranges(portal, customer_id, body, ACTOR, client_address)
 
 
-def _login_query(page: PageQuery = 1, page_size: PageSizeQuery = 50, after: AfterQuery = None) -> LoginQuery:
+async def _login_query(page: PageQuery = 1, page_size: PageSizeQuery = 50, after: AfterQuery = None) -> LoginQuery:
     return LoginQuery(page=page, page_size=page_size, after=after)
 
 

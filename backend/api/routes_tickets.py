@@ -33,7 +33,7 @@ router = APIRouter(prefix="/api/v1", tags=["tickets"])
 CURSOR_PATTERN = r"^1\.\d{1,18}\.\d{1,10}$"
 
 
-def _ticket_query(
+async def _ticket_query(
     filter_: Annotated[TicketFilter, Query(alias="filter")] = TicketFilter.OPEN,
     search: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     order_id: OptionalRowIdQuery = None,

@@ -36,7 +36,7 @@ from backend.domain.invoice_rules import (
     open_next_period_invoices,
     require,
 )
-from backend.domain.paging import Position, capped_count, newest_first_page
+from backend.domain.paging import Position, list_total, newest_first_page
 from backend.domain.pay_links import invoice_for_token, issue_pay_link, revoke_pay_links
 from backend.models import Invoice, InvoiceLine as InvoiceLineRow, Payment, PaymentMethod, ServiceOrder
 from backend.money import from_minor
@@ -121,10 +121,13 @@ def list_invoices(portal: Portal, customer_id: int, query: InvoiceQuery) -> Page
     """Newest first; one page of rows, the count for the filter (capped), and where the next
     page starts (see ``paging``)."""
     with read_session(portal.engine) as session:
-        total, capped = capped_count(session, select(Invoice.id).where(*_matching(customer_id, query)))
         results, next_after = newest_first_page(
             session, _filtered(customer_id, query), Invoice.issued_at, Invoice.id,
             page=query.page, page_size=query.page_size, after=query.after, position_of=_position,
+        )
+        total, capped = list_total(
+            session, select(Invoice.id).where(*_matching(customer_id, query)),
+            page=query.page, after=query.after, shown=len(results), more=next_after is not None,
         )
         items = _rows(session, results, portal.now())
     return Page[InvoiceRow](

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 from backend.contract import LoginOutcome, LoginQuery, LoginRecord, Page
 from backend.db import read_session, write_session
 from backend.domain import login_throttle
-from backend.domain.paging import Position, capped_count, newest_first_page
+from backend.domain.paging import Position, list_total, newest_first_page
 from backend.domain.code_word import WRONG_CODE_WORD
 from backend.models import LoginEvent
 from backend.portal import Portal
@@ -47,11 +47,14 @@ def login_history(portal: Portal, customer_id: int, query: LoginQuery) -> Page[L
         col(LoginEvent.reason).is_distinct_from(login_throttle.PENDING),
     )
     with read_session(portal.engine) as session:
-        total, capped = capped_count(session, select(LoginEvent.id).where(*conditions))
         events, next_after = newest_first_page(
             session, select(LoginEvent).where(*conditions), col(LoginEvent.at), col(LoginEvent.id),
             page=query.page, page_size=query.page_size, after=query.after,
             position_of=lambda event: Position(event.at, event.id),
+        )
+        total, capped = list_total(
+            session, select(LoginEvent.id).where(*conditions),
+            page=query.page, after=query.after, shown=len(events), more=next_after is not None,
         )
     items = [
         LoginRecord(at=event.at, address=event.ip, outcome=outcome(event.success, event.reason), client=event.client)

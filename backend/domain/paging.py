@@ -89,6 +89,18 @@ def newest_first_page(
     return results, position_of(results[-1]).token()
 
 
+def list_total(
+    session: Session, matching: Any, *, page: int, after: str | None, shown: int, more: bool
+) -> tuple[int, bool]:
+    """The count of a list (capped, see ``capped_count``) a page of which holds ``shown`` rows,
+    ``more`` saying whether another page follows. A first page with nothing after it is the
+    whole list, so it is counted already: the usual short lists (unpaid invoices, open
+    tickets) cost one query, not two."""
+    if page == 1 and after is None and not more:
+        return shown, False
+    return capped_count(session, matching)
+
+
 def capped_count(session: Session, matching: Any, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """How many rows ``matching`` (a select of ids) finds, counting no further than ``cap``:
     (count, whether it stopped)."""

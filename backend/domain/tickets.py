@@ -38,7 +38,7 @@ from backend.contract import (
 )
 from backend.db import read_session, write_session
 from backend.domain import audit
-from backend.domain.paging import Position, capped_count, newest_first_page
+from backend.domain.paging import Position, list_total, newest_first_page
 from backend.domain.idempotency import check_key, fingerprint, remember, replay
 from backend.domain.text_search import contains
 from backend.domain.ticket_reads import (
@@ -161,13 +161,14 @@ def list_tickets(portal: Portal, customer_id: int, query: TicketQuery) -> Page[T
     (capped) and where the next page starts (see ``paging``)."""
     conditions = _matching(customer_id, query)
     with read_session(portal.engine) as session:
-        total, capped = capped_count(
-            session, select(Ticket.id).join(CustomerRead, customer_read_join(), isouter=True).where(*conditions)
-        )
         results, next_after = newest_first_page(
             session, with_row_facts().where(*conditions), Ticket.updated_at, Ticket.id,
             page=query.page, page_size=query.page_size, after=query.after,
             position_of=lambda result: Position(result[0].updated_at, result[0].id),
+        )
+        total, capped = list_total(
+            session, select(Ticket.id).join(CustomerRead, customer_read_join(), isouter=True).where(*conditions),
+            page=query.page, after=query.after, shown=len(results), more=next_after is not None,
         )
         items = rows_of(session, results)
     return Page[TicketRow](
