@@ -17,6 +17,7 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from backend.api.routing import ThreadedEndpointRoute
 from starlette.concurrency import run_in_threadpool
 
 from backend.contract import (
@@ -36,7 +37,7 @@ from backend.portal import Portal
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=ThreadedEndpointRoute)
 
 MAX_FORM_BYTES = 4096
 

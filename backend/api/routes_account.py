@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from backend.api.deps import CustomerDep, PortalDep
+from backend.api.routing import ThreadedEndpointRoute
 from backend.contract import AccountSummary
 from backend.domain import accounts
 
-router = APIRouter(prefix="/api/v1", tags=["account"])
+router = APIRouter(prefix="/api/v1", tags=["account"], route_class=ThreadedEndpointRoute)
 
 
 @router.get("/account", response_model=AccountSummary)

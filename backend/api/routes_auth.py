@@ -6,10 +6,11 @@ from fastapi import APIRouter, Request, Response, status
 
 from backend.api.deps import ClientAddressDep, PortalDep, TokenDep
 from backend.api.openapi import error_responses
+from backend.api.routing import ThreadedEndpointRoute
 from backend.contract import LoginRequest, LoginResult
 from backend.domain import accounts
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=ThreadedEndpointRoute)
 
 
 @router.post("/login", response_model=LoginResult, responses=error_responses(401, 403, 429))

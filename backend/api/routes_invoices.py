@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from backend.api.deps import ACTOR, CustomerDep, IdempotencyKeyDep, PortalDep
 from backend.api.openapi import error_responses
 from backend.api.params import AfterQuery, OptionalRowIdQuery, PageQuery, PageSizeQuery, RowId
+from backend.api.routing import ThreadedEndpointRoute
 from backend.contract import (
     Document,
     InvoiceDetail,
@@ -29,7 +30,7 @@ from backend.contract import (
 )
 from backend.domain import documents, invoices, payments
 
-router = APIRouter(prefix="/api/v1", tags=["invoices"])
+router = APIRouter(prefix="/api/v1", tags=["invoices"], route_class=ThreadedEndpointRoute)
 
 
 class PayBody(BaseModel):

@@ -12,10 +12,11 @@ from fastapi import APIRouter, status
 from backend.api.deps import ACTOR, ClientAddressDep, CustomerDep, IdempotencyKeyDep, PortalDep
 from backend.api.openapi import error_responses
 from backend.api.params import RowId
+from backend.api.routing import ThreadedEndpointRoute
 from backend.contract import PowerRequest, ReinstallRequest, ReinstallStarted, ServerJob
 from backend.domain import server_jobs
 
-router = APIRouter(prefix="/api/v1", tags=["servers"])
+router = APIRouter(prefix="/api/v1", tags=["servers"], route_class=ThreadedEndpointRoute)
 
 
 @router.post(

@@ -10,10 +10,11 @@ from fastapi import APIRouter, Depends, Query, status
 from backend.api.deps import ACTOR, CustomerDep, IdempotencyKeyDep, PortalDep
 from backend.api.openapi import error_responses
 from backend.api.params import PageQuery, PageSizeQuery, RowId
+from backend.api.routing import ThreadedEndpointRoute
 from backend.contract import InvoiceDetail, OrderFilter, OrderQuery, OrderRow, Page
 from backend.domain import billing, orders
 
-router = APIRouter(prefix="/api/v1", tags=["orders"])
+router = APIRouter(prefix="/api/v1", tags=["orders"], route_class=ThreadedEndpointRoute)
 
 
 async def _order_query(

@@ -12,6 +12,7 @@ from fastapi import APIRouter, status
 from backend.api.deps import ACTOR, ClientAddressDep, CustomerDep, PortalDep
 from backend.api.openapi import error_responses
 from backend.api.params import RowId
+from backend.api.routing import ThreadedEndpointRoute
 from backend.contract import (
     KvmSession,
     NetworkAddress,
@@ -22,7 +23,7 @@ from backend.contract import (
 )
 from backend.domain import kvm, servers
 
-router = APIRouter(prefix="/api/v1", tags=["servers"])
+router = APIRouter(prefix="/api/v1", tags=["servers"], route_class=ThreadedEndpointRoute)
 
 
 @router.get("/servers/{server_id}", response_model=ServerDetail)

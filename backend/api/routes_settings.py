@@ -15,12 +15,13 @@ from pydantic import BaseModel, ConfigDict
 
 from backend.api.deps import ACTOR, ClientAddressDep, CustomerDep, PortalDep
 from backend.api.openapi import error_responses
+from backend.api.routing import ThreadedEndpointRoute
 from backend.contract import AccountSettings, AutoRenewRequest
 from backend.domain import account_settings
 from backend.money import SUPPORTED_CURRENCIES
 from backend.texts import LANGUAGES
 
-router = APIRouter(prefix="/api/v1", tags=["settings"])
+router = APIRouter(prefix="/api/v1", tags=["settings"], route_class=ThreadedEndpointRoute)
 
 
 class CurrencyBody(BaseModel):

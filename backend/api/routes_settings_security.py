@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, status
 from backend.api.deps import ACTOR, ClientAddressDep, CustomerDep, IdempotencyKeyDep, PortalDep
 from backend.api.openapi import error_responses
 from backend.api.params import AfterQuery, PageQuery, PageSizeQuery, RowId
+from backend.api.routing import ThreadedEndpointRoute
 from backend.contract import (
     AccountSettings,
     CodeWordRequest,
@@ -28,7 +29,7 @@ from backend.contract import (
 )
 from backend.domain import account_security, login_history, mailboxes, profile_changes
 
-router = APIRouter(prefix="/api/v1/settings", tags=["settings"])
+router = APIRouter(prefix="/api/v1/settings", tags=["settings"], route_class=ThreadedEndpointRoute)
 
 
 @router.post(

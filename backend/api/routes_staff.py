@@ -16,11 +16,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from backend.api.deps import PortalDep
 from backend.api.openapi import error_responses
 from backend.api.params import RowId
+from backend.api.routing import ThreadedEndpointRoute
 from backend.contract import AuthenticationFailed, TicketDetail, TicketReply, TicketRow
 from backend.domain import ticket_staff
 from backend.portal import Portal
 
-router = APIRouter(prefix="/staff/v1", tags=["staff"])
+router = APIRouter(prefix="/staff/v1", tags=["staff"], route_class=ThreadedEndpointRoute)
 
 staff_scheme = HTTPBearer(
     scheme_name="staffAuth",

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, status
 from backend.api.deps import ACTOR, CustomerDep, IdempotencyKeyDep, PortalDep
 from backend.api.openapi import error_responses
 from backend.api.params import AfterQuery, OptionalRowIdQuery, PageQuery, PageSizeQuery, RowId
+from backend.api.routing import ThreadedEndpointRoute
 from backend.contract import (
     NewTicket,
     Page,
@@ -26,7 +27,7 @@ from backend.contract import (
 )
 from backend.domain import ticket_changes, tickets
 
-router = APIRouter(prefix="/api/v1", tags=["tickets"])
+router = APIRouter(prefix="/api/v1", tags=["tickets"], route_class=ThreadedEndpointRoute)
 
 # What ticket_changes hands out (see backend/domain/ticket_changes.py); declared so a client
 # sees the shape, and so no number beyond 64 bits reaches the database.

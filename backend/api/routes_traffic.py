@@ -9,10 +9,11 @@ from fastapi import APIRouter, Query
 
 from backend.api.deps import CustomerDep, PortalDep
 from backend.api.params import RowId
+from backend.api.routing import ThreadedEndpointRoute
 from backend.contract import TrafficPeriod, TrafficReport
 from backend.domain import traffic
 
-router = APIRouter(prefix="/api/v1", tags=["servers"])
+router = APIRouter(prefix="/api/v1", tags=["servers"], route_class=ThreadedEndpointRoute)
 
 PeriodQuery = Annotated[
     TrafficPeriod,

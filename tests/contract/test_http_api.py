@@ -6,7 +6,6 @@ import uuid
 
 import httpx
 import pytest
-from fastapi.routing import APIRoute
 
 from backend.api import public_pages
 from backend.api.app import create_app, flat_routes
@@ -209,15 +208,18 @@ def test_public_pages_are_mounted(portal):
     assert f"{API}/invoices/export.csv" in mounted and "/healthz" in mounted
 
 
-def test_every_api_route_is_a_plain_def(portal):
-    """The domain is blocking: async routes would stall the event loop."""
+def test_every_api_route_is_a_plain_def_run_in_the_threadpool(portal):
+    """The domain is blocking: async routes would stall the event loop. Each route's own
+    function is a plain def, which ThreadedEndpointRoute runs in the threadpool."""
     import inspect
+
+    from backend.api.routing import ThreadedEndpointRoute
 
     routes = [(path, route) for path, route in flat_routes(create_app(portal)) if path.startswith(API)]
     assert len(routes) >= 12
     for path, route in routes:
-        assert isinstance(route, APIRoute)
-        assert not inspect.iscoroutinefunction(route.endpoint), path
+        assert isinstance(route, ThreadedEndpointRoute), path
+        assert not inspect.iscoroutinefunction(route.endpoint.in_threadpool), path
 
 
 def flat_routes_of(router):  # noqa: ANN001, ANN201
