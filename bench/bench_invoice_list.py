@@ -63,14 +63,16 @@ async def _measure(database: Path, invoices: int | None, repeat: int, seed: bool
             query = InvoiceQuery.model_construct(status=InvoiceFilter.ALL, page=1, page_size=10**9)
             return len((await service.list_invoices(query)).items)
 
-        async def walk_all_pages() -> int:
-            rows, page = 0, 1
+        async def walk_all_pages(page_size: int = 500) -> dict[int, str]:
+            """Every page by position, as the TUI turns pages; where each page started."""
+            starts: dict[int, str] = {}
+            query = InvoiceQuery(status=InvoiceFilter.ALL, page=1, page_size=page_size)
             while True:
-                result = await service.list_invoices(InvoiceQuery(status=InvoiceFilter.ALL, page=page, page_size=500))
-                rows += len(result.items)
-                if len(result.items) < 500:  # not ``pages``: a capped count would stop the walk early
-                    return rows
-                page += 1
+                result = await service.list_invoices(query)
+                if result.next_after is None:
+                    return starts
+                starts[query.page + 1] = result.next_after
+                query = query.model_copy(update={"page": query.page + 1, "after": result.next_after})
 
         everything = await load_everything()
         paid = await service.list_invoices(InvoiceQuery(status=InvoiceFilter.PAID, page_size=1))
@@ -83,6 +85,7 @@ async def _measure(database: Path, invoices: int | None, repeat: int, seed: bool
         all_pages = -(-everything // PAGE_SIZE)
         paid_pages = max(1, -(-paid_total // PAGE_SIZE))
         deep = min(1000, all_pages)
+        deep_start = (await walk_all_pages(PAGE_SIZE)).get(deep)
 
         def page_of(status: InvoiceFilter, page: int, size: int = PAGE_SIZE) -> Callable[[], Awaitable[object]]:
             return lambda: service.list_invoices(InvoiceQuery(status=status, page=page, page_size=size))
@@ -91,12 +94,15 @@ async def _measure(database: Path, invoices: int | None, repeat: int, seed: bool
             (f"page 1 · unpaid ({PAGE_SIZE}/page)", page_of(InvoiceFilter.UNPAID, 1)),
             (f"page 1 · paid ({PAGE_SIZE}/page)", page_of(InvoiceFilter.PAID, 1)),
             (f"page 1 · all ({PAGE_SIZE}/page)", page_of(InvoiceFilter.ALL, 1)),
-            (f"page {deep:,} of {all_pages:,} · all", page_of(InvoiceFilter.ALL, deep)),
+            (f"page {deep:,} of {all_pages:,} · all, by number (OFFSET)", page_of(InvoiceFilter.ALL, deep)),
+            (f"page {deep:,} of {all_pages:,} · all, by position (after=, as the TUI asks)",
+             lambda: service.list_invoices(
+                 InvoiceQuery(status=InvoiceFilter.ALL, page=deep, page_size=PAGE_SIZE, after=deep_start))),
             (f"page {paid_pages:,} · paid (the last {'the capped count shows' if paid.total_capped else 'page'})",
              page_of(InvoiceFilter.PAID, paid_pages)),
             ("count only · all (page_size=1)", page_of(InvoiceFilter.ALL, 1, 1)),
         ]
-        figures = [Figure(GROUP, "all rows in pages of 500, walked once", walk, "ms", floor, floor_label)]
+        figures = [Figure(GROUP, "all rows in pages of 500, walked once by position", walk, "ms", floor, floor_label)]
         for label, call in cases:
             figures.append(Figure(GROUP, label, await median_ms(call, repeat), "ms", floor, floor_label))
         return figures
