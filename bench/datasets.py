@@ -69,7 +69,26 @@ def cached_sqlite(invoices: int | None) -> Path:
             generate(f"sqlite:///{partial / 'portal.sqlite3'}", partial, invoices)
             (partial / "done").write_text("")
             partial.rename(folder)
+            _forget_older_versions(name)
     return folder
+
+
+def _forget_older_versions(name: str) -> None:
+    """Delete the data sets of this size made by another generator version: a million invoices
+    take half a gigabyte, and every change to the generator or the schema makes a new one.
+    One whose writer still holds its lock is left alone."""
+    size = name.rsplit("-", 1)[0]
+    for entry in cache_dir().glob(f"{size}-*"):
+        if entry.name.startswith(name) or entry.suffix == ".lock":
+            continue
+        lock_path = cache_dir() / (entry.name.removesuffix(".partial") + ".lock")
+        with open(lock_path, "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # being written right now
+            shutil.rmtree(entry, ignore_errors=True)
+        lock_path.unlink(missing_ok=True)
 
 
 @contextmanager
