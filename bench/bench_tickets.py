@@ -127,13 +127,9 @@ async def _bench(database_url: str, directory: Path, label: str, wanted: int, re
 def run(scale: Scale, tickets: int | None = None, repeat: int | None = None) -> list[Figure]:
     tickets = tickets or TICKETS[scale]
     repeat = repeat or REPEAT[scale]
-    figures: list[Figure] = []
-
-    async def bench(url: str, path: Path, label: str) -> None:
-        figures.extend(await _bench(url, path, label, tickets, repeat))
-
-    on_each_database(bench, postgres=scale is Scale.FULL)
-    return figures
+    return on_each_database(
+        lambda url, path, label: _bench(url, path, label, tickets, repeat), postgres=scale is Scale.FULL
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -92,10 +92,10 @@ def run(scale: Scale, repeat: int | None = None) -> list[Figure]:
     repeat = repeat or REPEAT[scale]
     figures: list[Figure] = []
     for name, size in data_sets(scale):
-        async def bench(url: str, path: Path, label: str, size=size) -> None:  # noqa: ANN001
-            figures.extend(await _bench(url, path, label, size, repeat))
-
-        on_each_database(bench, f" · {name}", postgres=scale is Scale.FULL)
+        figures += on_each_database(
+            lambda url, path, label, size=size: _bench(url, path, label, size, repeat),
+            f" · {name}", postgres=scale is Scale.FULL,
+        )
     return figures
 
 

@@ -12,8 +12,11 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 POSTGRES_ENV = "HOSTUI_TEST_POSTGRES_URL"
+
+T = TypeVar("T")
 
 
 async def median_ms(call: Callable[[], Awaitable[object]], repeat: int) -> float:
@@ -46,17 +49,18 @@ def postgres_database(base: str) -> Iterator[str]:
 
 
 def on_each_database(
-    bench: Callable[[str, Path, str], Awaitable[None]], suffix: str = "", *, postgres: bool = True
-) -> None:
-    """Run ``bench(database_url, directory, label)`` on a fresh SQLite file, then on a fresh
-    PostgreSQL database when ``HOSTUI_TEST_POSTGRES_URL`` is set (and say so when it is not);
-    ``postgres=False``: SQLite only (the smoke size)."""
+    bench: Callable[[str, Path, str], Awaitable[list[T]]], suffix: str = "", *, postgres: bool = True
+) -> list[T]:
+    """What ``bench(database_url, directory, label)`` measures on a fresh SQLite file, then on
+    a fresh PostgreSQL database when ``HOSTUI_TEST_POSTGRES_URL`` is set (and say so when it is
+    not); ``postgres=False``: SQLite only (the smoke size)."""
     server = os.environ.get(POSTGRES_ENV) or None
     if server is None and postgres:
         print(f"PostgreSQL: skipped ({POSTGRES_ENV} is not set)")
     with tempfile.TemporaryDirectory(prefix="hostui-bench-") as directory:
         path = Path(directory)
-        asyncio.run(bench(f"sqlite:///{path / 'portal.sqlite3'}", path, f"SQLite{suffix}"))
+        measured = asyncio.run(bench(f"sqlite:///{path / 'portal.sqlite3'}", path, f"SQLite{suffix}"))
         if server is not None and postgres:
             with postgres_database(server) as url:
-                asyncio.run(bench(url, path, f"PostgreSQL{suffix}"))
+                measured += asyncio.run(bench(url, path, f"PostgreSQL{suffix}"))
+    return measured
