@@ -22,7 +22,8 @@ def test_logins_list_the_history_newest_first(profile_kind, capsys, portal, demo
     lines = out.splitlines()
     assert lines[0].split()[:3] == ["When", "Address", "Result"]
     assert expected.items[0].address in lines[1]
-    assert f"({expected.total} logins)" in lines[-1]
+    # One page holds them all (the demo's history is short): the footer is the count alone.
+    assert expected.total <= 50 and lines[-1] == f"{expected.total} logins"
 
 
 def test_an_ip_range_is_added_and_removed(profile_kind, capsys, portal, demo_customer_id):

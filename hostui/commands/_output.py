@@ -16,9 +16,10 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from backend.contract import Page
 from hostui.commands._common import CommandError
 
-__all__ = ["Column", "print_json", "table", "key_values", "write_document", "safe_filename"]
+__all__ = ["Column", "print_json", "table", "key_values", "page_footer", "write_document", "safe_filename"]
 
 TABLE_WIDTH = 80
 GAP = "  "
@@ -39,6 +40,18 @@ class Column:
     right: bool = False  # amounts line up on the decimal point
     shrink: bool = False  # may be cut (with …) so the table fits; the others never are
     minimum: int = 4
+
+
+def page_footer(page: Page, singular: str, plural: str, *, whole: bool = False) -> str:
+    """The line under a listed page: the count alone when the page is the whole list (or
+    ``whole``: every page was read), else "Page 2 of 5 (202 paid invoices); next: --page 3".
+    A capped count (``total_capped``) reads "10000+"; ``singular``/``plural`` follow the number."""
+    plus = "+" if page.total_capped else ""
+    count = f"{page.total}{plus} {singular if page.total == 1 and not plus else plural}"
+    if whole or not (page.has_next or page.page > 1):
+        return count
+    more = f"; next: --page {page.page + 1}" if page.has_next else ""
+    return f"Page {page.page} of {page.pages}{plus} ({count}){more}"
 
 
 def _cut(text: str, width: int) -> str:

@@ -43,7 +43,7 @@ from hostui.commands._common import (
     rows_per_page,
     run_with_service,
 )
-from hostui.commands._output import Column, key_values, print_json, safe_filename, table, write_document
+from hostui.commands._output import Column, key_values, page_footer, print_json, safe_filename, table, write_document
 
 __all__ = ["register", "METHODS"]
 
@@ -311,13 +311,7 @@ def _print_list(page: Page[InvoiceRow], status: InvoiceFilter, args: argparse.Na
               f"Page {page.page} is past the end: {page.total} {kind}invoices{scope}, {page.pages} pages.")
         return
     _print_lines(_list_lines(page.items))
-    plus = "+" if page.total_capped else ""
-    count = f"{page.total}{plus} {kind}invoice{'s' if page.total != 1 or plus else ''}{scope}"
-    if args.all_pages or not (page.has_next or page.page > 1):
-        print(count)
-    else:
-        more = f"; next: --page {page.page + 1}" if page.has_next else ""
-        print(f"Page {page.page} of {page.pages}{plus} ({count}){more}")
+    print(page_footer(page, f"{kind}invoice{scope}", f"{kind}invoices{scope}", whole=args.all_pages))
 
 
 def show_invoice(args: argparse.Namespace) -> int:

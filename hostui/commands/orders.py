@@ -38,7 +38,7 @@ from hostui.commands._common import (
     rows_per_page,
     run_with_service,
 )
-from hostui.commands._output import Column, key_values, print_json, table
+from hostui.commands._output import Column, key_values, page_footer, print_json, table
 
 __all__ = ["register"]
 
@@ -126,12 +126,7 @@ def _print_page(page: Page[OrderRow], query: OrderQuery) -> None:
               f"Page {page.page} is past the end: {page.total} {kind}orders{scope}, {page.pages} pages.")
         return
     print("\n".join(list_lines(page.items)))
-    count = f"{page.total} {kind}order{'s' if page.total != 1 else ''}{scope}"
-    if page.pages == 1:
-        print(count)
-    else:
-        more = f"; next: --page {page.page + 1}" if page.page < page.pages else ""
-        print(f"Page {page.page} of {page.pages} ({count}){more}")
+    print(page_footer(page, f"{kind}order{scope}", f"{kind}orders{scope}"))
 
 
 def list_orders(args: argparse.Namespace) -> int:

@@ -29,7 +29,7 @@ from backend.contract import (
 )
 from backend.formatting import format_date, format_datetime
 from hostui.commands._common import EXIT_OK, EXIT_REFUSED, CommandError, profile_option, run_with_service
-from hostui.commands._output import Column, key_values, print_json, table
+from hostui.commands._output import Column, key_values, page_footer, print_json, table
 
 __all__ = ["register"]
 
@@ -205,8 +205,7 @@ def show_logins(args: argparse.Namespace) -> int:
         rows = [[format_datetime(r.at), r.address, _OUTCOME_WORDS[r.outcome], r.client or "—"] for r in page.items]
         columns = [Column("When"), Column("Address"), Column("Result"), Column("Client", shrink=True)]
         print("\n".join(table(columns, rows)))
-        plus = "+" if page.total_capped else ""
-        print(f"Page {page.page} of {page.pages}{plus} ({page.total}{plus} logins)")
+        print(page_footer(page, "login", "logins"))
         return EXIT_OK
 
     return run_with_service(args, action)

@@ -40,7 +40,7 @@ from hostui.commands._common import (
     rows_per_page,
     run_with_service,
 )
-from hostui.commands._output import Column, key_values, print_json, table
+from hostui.commands._output import Column, key_values, page_footer, print_json, table
 
 __all__ = ["register"]
 
@@ -190,13 +190,7 @@ def list_tickets(args: argparse.Namespace) -> int:
             print(f"No {kind}tickets{scope}.")
             return EXIT_OK
         print("\n".join(_list_lines(page.items)))
-        plus = "+" if page.total_capped else ""
-        count = f"{page.total}{plus} {kind}ticket{'s' if page.total != 1 or plus else ''}{scope}"
-        if not (page.has_next or page.page > 1):
-            print(count)
-        else:
-            more = f"; next: --page {page.page + 1}" if page.has_next else ""
-            print(f"Page {page.page} of {page.pages}{plus} ({count}){more}")
+        print(page_footer(page, f"{kind}ticket{scope}", f"{kind}tickets{scope}"))
         return EXIT_OK
 
     return run_with_service(args, action)
