@@ -17,27 +17,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.datasets import ROOT, generate, sqlite_copy
+from bench.datasets import generate, sqlite_copy
 from bench.load import LoadResult, measure
 from bench.report import Figure, Scale, print_table
+from bench.hostui_process import inherited_env
+from bench.server_process import free_port, hostui_server, log_in, running
 from bench.timing import POSTGRES_ENV, postgres_database
 
 GROUP = "API"
 FLOOR = "bare FastAPI endpoint"
 BARE_BODY_VARIABLE = "HOSTUI_BENCH_BARE_BODIES"
 LIST = "/api/v1/invoices"
-START_TIMEOUT_SECONDS = 120
 # Each case alternates hostui and the bare endpoint this many times, so that both see the
 # same load from whatever else runs on the machine; a figure sums (req/s) or takes the median
 # (p99) of its rounds.
@@ -59,78 +57,23 @@ def _bare_app():  # noqa: ANN202 - a FastAPI app, built in the server process
     return app
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_up(port: int, process: subprocess.Popen, path: str) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server on port {port} exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the server on port {port} did not answer {path}") from None
-            time.sleep(0.1)
-
-
-@contextmanager
-def _running(command: list[str], env: dict[str, str], port: int, ready_path: str) -> Iterator[int]:
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        _wait_until_up(port, process, ready_path)
-        yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@contextmanager
-def hostui_server(database_url: str, data_dir: Path, workers: int) -> Iterator[int]:
-    """``hostui-server serve`` on ``database_url`` with ``workers`` processes; yields its port."""
-    port = _free_port()
-    command = [sys.executable, "-m", "backend.server", "serve", "--port", str(port),
-               "--database", database_url, "--workers", str(workers)]
-    env = dict(os.environ, HOSTUI_DATA_DIR=str(data_dir))
-    with _running(command, env, port, "/healthz") as running:
-        yield running
-
-
 @contextmanager
 def bare_server(bodies: dict[str, Path], workers: int) -> Iterator[int]:
     """The bare endpoint under uvicorn with hostui-server's options and worker count."""
-    port = _free_port()
+    port = free_port()
     code = ("import uvicorn, sys; from backend.server import uvicorn_options; "
             "uvicorn.run('bench.bench_api:_bare_app', factory=True, host='127.0.0.1', "
             f"port={port}, workers={workers}, **uvicorn_options())")
-    env = dict(os.environ, **{BARE_BODY_VARIABLE: json.dumps({k: str(v) for k, v in bodies.items()})})
-    with _running([sys.executable, "-c", code], env, port, f"/bare/{next(iter(bodies))}") as running:
-        yield running
+    env = {**inherited_env(), BARE_BODY_VARIABLE: json.dumps({k: str(v) for k, v in bodies.items()})}
+    log = next(iter(bodies.values())).parent / "bare.log"
+    with running([sys.executable, "-c", code], env, port, f"/bare/{next(iter(bodies))}", log) as served:
+        yield served
 
 
 def _get(port: int, path: str, token: str) -> bytes:
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request, timeout=30) as answer:
         return answer.read()
-
-
-def log_in(port: int) -> str:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/api/v1/auth/login",
-        data=json.dumps({"login": "demo", "password": "demo"}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        return json.load(answer)["token"]
 
 
 def _combined(rounds: list[LoadResult]) -> LoadResult:
@@ -157,7 +100,7 @@ class _Run:
         self.results: dict[tuple[str, int], tuple[LoadResult, LoadResult]] = {}
 
     def measure(self, endpoints: tuple[str, ...], client_counts: tuple[int, ...]) -> None:
-        with hostui_server(self.database_url, self.data_dir, self.workers) as port:
+        with hostui_server(self.data_dir, self.database_url, self.workers) as port:
             token = log_in(port)
             header = [f"Authorization: Bearer {token}"]
             list_body = _get(port, LIST, token)
@@ -218,11 +161,11 @@ def _growth(seconds: float) -> list[Figure]:
     figures = []
     with tempfile.TemporaryDirectory(prefix="hostui-bench-api-") as directory:
         demo = sqlite_copy(None, Path(directory) / "demo")
-        with demo as demo_dir, hostui_server(f"sqlite:///{demo_dir / 'portal.sqlite3'}", demo_dir, 1) as demo_port:
+        with demo as demo_dir, hostui_server(demo_dir) as demo_port:
             demo_header = [f"Authorization: Bearer {log_in(demo_port)}"]
             for invoices, name in ((100_000, "100k"), (1_000_000, "1M")):
                 with sqlite_copy(invoices, Path(directory) / name) as big_dir, \
-                        hostui_server(f"sqlite:///{big_dir / 'portal.sqlite3'}", big_dir, 1) as big_port:
+                        hostui_server(big_dir) as big_port:
                     big_header = [f"Authorization: Bearer {log_in(big_port)}"]
                     small, big = [], []
                     for _round in range(ROUNDS):

@@ -32,7 +32,7 @@ from bench.datasets import sqlite_copy
 from bench.floor_app import FIRST_CELL
 from bench.hostui_process import hostui_command, local_env, newest_invoice, newest_served_invoice, remote_env
 from bench.report import Figure, Scale, print_table
-from bench.server_process import hostui_server, log_in
+from bench.server_process import hostui_server, log_in, url_of
 from bench.terminal import ScreenTimeout, Terminal, status_line
 
 FLOOR_LABEL = "bare Textual app (Header, 100-row DataTable, Footer)"
@@ -95,8 +95,8 @@ def run(scale: Scale, runs: int | None = None) -> list[Figure]:
     with tempfile.TemporaryDirectory(prefix="hostui-bench-paint-") as scratch, ExitStack() as stack:
         root = Path(scratch)
         server_dir = stack.enter_context(sqlite_copy(None, root / "server"))
-        url = stack.enter_context(hostui_server(server_dir))
-        token = log_in(url)
+        port = stack.enter_context(hostui_server(server_dir))
+        url, token = url_of(port), log_in(port)
         # The server serves a copy of the demo database: its first row is the demo's too.
         demo_newest = newest_served_invoice(url, token)
         remote = Case("remote, demo database", hostui_command(), remote_env(root / "client", url, token), demo_newest)

@@ -26,7 +26,7 @@ def hostui_command() -> list[str]:
     return [str(BIN / "hostui")]
 
 
-def _inherited() -> dict[str, str]:
+def inherited_env() -> dict[str, str]:
     """The caller's environment without its own ``HOSTUI_*`` settings (a developer's token or
     config must not leak into a measurement)."""
     return {key: value for key, value in os.environ.items() if not key.startswith("HOSTUI_")}
@@ -53,7 +53,7 @@ def newest_invoice(env: dict[str, str]) -> str:
     invoice), asked through hostui's own command line so it follows the list's order."""
     result = subprocess.run(
         [*hostui_command(), "invoices", "list", "--status", "unpaid", "--page-size", "1", "--json"],
-        cwd=ROOT, env={**_inherited(), **env}, capture_output=True, text=True, check=True,
+        cwd=ROOT, env={**inherited_env(), **env}, capture_output=True, text=True, check=True,
     )
     items = json.loads(result.stdout)["items"]
     if not items:

@@ -1,5 +1,6 @@
-"""``hostui-server`` in a child process on a given database, for benchmarks that need the
-remote profile, and a logged-in token for the demo customer."""
+"""Servers in child processes for benchmarks: ``hostui-server`` on a given database (any
+number of workers) and a logged-in token for the demo customer; the same start-and-wait for
+any other server command (the API benchmark's bare endpoint)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+from bench.datasets import ROOT
+from bench.hostui_process import inherited_env
 
-BIN = Path(sys.executable).parent
+START_TIMEOUT_SECONDS = 120
 
 
 def free_port() -> int:
@@ -23,44 +26,54 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def url_of(port: int) -> str:
+    return f"http://127.0.0.1:{port}"
+
+
 @contextmanager
-def hostui_server(data_dir: Path, timeout: float = 30.0) -> Iterator[str]:
-    """Serve ``data_dir/portal.sqlite3`` (key ``data_dir/secret.key``); yields the base URL once
-    ``/healthz`` answers. The server's output goes to ``data_dir/server.log``."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {"PATH": str(BIN), "HOSTUI_DATA_DIR": str(data_dir)}
-    with open(data_dir / "server.log", "wb") as log:
-        process = subprocess.Popen(
-            [str(BIN / "hostui-server"), "--host", "127.0.0.1", "--port", str(port),
-             "--database", f"sqlite:///{data_dir / 'portal.sqlite3'}"],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
+def running(command: list[str], env: dict[str, str], port: int, ready_path: str, log: Path) -> Iterator[int]:
+    """Run a server command until the block ends; yields ``port`` once ``ready_path`` answers
+    there. Its output goes to ``log``, quoted when it exits before answering."""
+    with open(log, "wb") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
-        deadline = time.perf_counter() + timeout
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"hostui-server exited ({process.returncode}): {(data_dir / 'server.log').read_text()}")
+                raise RuntimeError(f"{command[2:4]} exited with {process.returncode}: {log.read_text()[-2000:]}")
             try:
-                if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
+                with urllib.request.urlopen(url_of(port) + ready_path, timeout=5):
                     break
-            except httpx.TransportError:
-                pass
-            if time.perf_counter() > deadline:
-                raise RuntimeError(f"hostui-server did not answer in {timeout:.0f} s")
-            time.sleep(0.05)
-        yield url
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the server on port {port} did not answer {ready_path}") from None
+                time.sleep(0.05)
+        yield port
     finally:
         process.terminate()
         try:
-            process.wait(10)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
 
 
-def log_in(url: str, login: str = "demo", password: str = "demo") -> str:
+@contextmanager
+def hostui_server(data_dir: Path, database_url: str | None = None, workers: int = 1) -> Iterator[int]:
+    """``hostui-server serve`` on ``database_url`` (default: ``data_dir/portal.sqlite3``, key
+    ``data_dir/secret.key``) with ``workers`` processes; yields its port. Its output goes to
+    ``data_dir/server.log``."""
+    port = free_port()
+    database_url = database_url or f"sqlite:///{data_dir / 'portal.sqlite3'}"
+    command = [sys.executable, "-m", "backend.server", "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--database", database_url, "--workers", str(workers)]
+    env = {**inherited_env(), "HOSTUI_DATA_DIR": str(data_dir)}
+    with running(command, env, port, "/healthz", data_dir / "server.log") as served:
+        yield served
+
+
+def log_in(port: int, login: str = "demo", password: str = "demo") -> str:
     """A token for ``login`` at the server, as ``hostui login`` gets it."""
     from hostui.services.remote import login as remote_login
 
-    return asyncio.run(remote_login(url, login, password)).token
+    return asyncio.run(remote_login(url_of(port), login, password)).token

@@ -21,12 +21,7 @@ from backend.contract import (
     ServiceUnavailable,
 )
 from hostui.services.remote import RemoteService, _filename, login
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.conftest import _free_port
 
 
 def test_importing_the_remote_client_loads_no_database_code():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import pytest
 from backend.contract import InvoiceStatus, PaymentMethodCode
 from backend.domain import invoices, payments
 from backend.server import main
+from tests.conftest import _free_port
 
 
 def _run(*args: str, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -23,12 +23,6 @@ def _run(*args: str, timeout: float = 60, env: dict | None = None) -> subprocess
         [sys.executable, "-m", "backend.server", *args],
         capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})},
     )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 BAD_DATABASES = [
