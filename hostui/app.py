@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from functools import partial
@@ -112,6 +113,11 @@ class HostUIApp(App[None]):
         if (service is None) == (connector is None):
             raise TypeError("HostUIApp needs exactly one of service= or connector=")
         super().__init__()
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            # A key's effect shows at once, as in other terminal tools: over SSH every frame
+            # of an animation (the filter tabs' sliding underline: some 20 of them) is output
+            # on the wire and work before the next key. TEXTUAL_ANIMATIONS=full brings them back.
+            self.animation_level = "none"
         self._service: PortalService | None = service
         self.download_dir = download_dir
         self._connector = connector
@@ -221,6 +227,7 @@ class HostUIApp(App[None]):
         set_language(account.language)
         self.account = account
         self.connected = True
+        start.show_connected()
         await self.switch_mode("invoices")
         self.refresh_bindings()
         # What follows waits for the first page: it would only slow it down.

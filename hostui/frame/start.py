@@ -15,6 +15,9 @@ from hostui.widgets.key_bar import KeyBar
 
 __all__ = ["StartScreen"]
 
+# Textual's LoadingIndicator redraws at this rate while it spins.
+SPINNER_INTERVAL = 1 / 16
+
 
 class StartScreen(Screen[None]):
     """What the user sees until the service is ready: progress, or a failure and what to do."""
@@ -78,6 +81,7 @@ class StartScreen(Screen[None]):
         super().__init__(id=id)
         self._state: tuple[str, str, str] = (_("Starting…"), "", "")
         self._failed = False
+        self._done = False
         self._ready = False
 
     def on_mount(self) -> None:
@@ -96,6 +100,7 @@ class StartScreen(Screen[None]):
 
     def show_progress(self, message: str) -> None:
         self._failed = False
+        self._done = False
         self._state = (message, "", "")
         self._apply()
 
@@ -104,10 +109,19 @@ class StartScreen(Screen[None]):
         self._state = (title, error, advice)
         self._apply()
 
+    def show_connected(self) -> None:
+        """The sections took over: the screen stays in the app's default stack, unseen, and
+        its spinner must not keep redrawing 16 times a second for as long as hostui runs."""
+        self._done = True
+        self._apply()
+
     def _apply(self) -> None:
         if not self._ready:
             return  # on_mount applies it
         self.set_class(self._failed, "-failed")
+        # The spinner animates by redrawing itself on a timer, shown or not.
+        spinning = not (self._failed or self._done)
+        self.query_one(LoadingIndicator).auto_refresh = SPINNER_INTERVAL if spinning else None
         title, error, advice = self._state
         self.query_one("#message", Static).update(title)
         self.query_one("#error", Static).update(error)

@@ -7,7 +7,7 @@ import asyncio
 import threading
 
 import httpx
-from textual.widgets import Static
+from textual.widgets import LoadingIndicator, Static
 
 from backend.contract import AccountSummary, AuthenticationFailed, InvoiceFilter, ServiceUnavailable
 from hostui.app import HostUIApp, StartScreen
@@ -364,8 +364,13 @@ async def test_slow_start_does_not_block_the_event_loop(make_app, faulty_service
         # (not settle: the connect worker is waiting on purpose)
         await wait_for(pilot, lambda: faulty_service.held == 1 and "Connecting" in screen_text(app))
         assert isinstance(app.screen, StartScreen)
+        spinner = app.start_screen.query_one(LoadingIndicator)
+        assert spinner.auto_refresh  # it spins while connecting
         faulty_service.release()
         await settle(pilot, lambda: isinstance(app.screen, InvoicesScreen))
+        # The start screen stays in the default stack, unseen: its spinner must not go on
+        # redrawing for as long as hostui runs.
+        assert spinner.auto_refresh is None
 
 
 async def test_a_start_that_fails_to_authenticate_in_process_says_log_in(make_app, faulty_service) -> None:
@@ -375,3 +380,13 @@ async def test_a_start_that_fails_to_authenticate_in_process_says_log_in(make_ap
         await settle(pilot, lambda: app.start_screen.failed)
         assert "Not logged in" in app.start_screen.message
         assert "The session has expired" in app.start_screen.message
+        assert app.start_screen.query_one(LoadingIndicator).auto_refresh is None  # hidden: not redrawn
+
+
+def test_no_animations_unless_the_user_asks_for_them(make_app, monkeypatch) -> None:
+    """A key's effect shows at once (no sliding underline frames over SSH); TEXTUAL_ANIMATIONS,
+    Textual's own setting, still wins when the user sets it."""
+    monkeypatch.delenv("TEXTUAL_ANIMATIONS", raising=False)
+    assert make_app().animation_level == "none"
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "full")
+    assert make_app().animation_level != "none"
