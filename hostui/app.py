@@ -181,6 +181,12 @@ class HostUIApp(App[None]):
         raise LookupError("no start screen")
 
     def on_mount(self) -> None:
+        self.connect()
+        if self._user_keymap:
+            # Once the start screen is up: knowing every binding id imports every section.
+            self.call_after_refresh(self._warn_of_unknown_binding_ids)
+
+    def _warn_of_unknown_binding_ids(self) -> None:
         unknown = unknown_ids(self._user_keymap, self.key_bindings())
         if unknown:
             self.notify(
@@ -192,7 +198,6 @@ class HostUIApp(App[None]):
                 timeout=12,
                 markup=False,
             )
-        self.connect()
 
     def action_reconnect(self) -> None:
         if not self.connected:

@@ -175,6 +175,16 @@ async def test_a_keymap_from_config_toml_moves_a_key_everywhere(make_app, tmp_pa
         assert not notifications(app, "warning")
 
 
+async def test_a_keymap_naming_a_binding_that_does_not_exist_is_one_warning(make_app) -> None:
+    app = make_app(keymap={"invoice.pya": "P", "order.renew": "R"})
+    async with app.run_test(size=SIZE) as pilot:
+        await _start(pilot)
+        warnings = notifications(app, "warning")
+        assert len(warnings) == 1, warnings
+        assert "invoice.pya" in warnings[0] and "order.renew" not in warnings[0]
+        assert "hostui keys" in warnings[0]
+
+
 @pytest.mark.parametrize(
     "keymap",
     ['"invoice.pay" = 5\n', '"Pay invoice" = "P"\n', '"invoice.pay" = "P P"\n', 'keymap = "P"\n'],
