@@ -11,8 +11,12 @@ fonts can show.
     de      -1.234,50 EUR                            20.11.2026      20.11.2026 14:05 UTC
 
 The patterns are spelled out here, not taken from CLDR's named formats ("medium", the
-locale's currency pattern), so a Babel upgrade cannot change what an invoice says; CLDR
-supplies only the separators.
+locale's currency pattern), so a Babel upgrade cannot change what an invoice says. CLDR
+supplies only the separators, and those few characters are kept here per locale
+(``NUMBER_SYMBOLS``) rather than read through Babel at run time: loading a Babel locale
+costs some 7 MiB and 20 ms in every process that shows an amount, the TUI's first screen
+included. tests/test_formatting.py holds the table to Babel's CLDR data and the output to
+Babel's own formatting.
 
 The formatter never rounds: an amount with more places than its currency has is a bug
 upstream (rounding happens once, in ``backend.money.quantize``), so it raises instead of
@@ -26,13 +30,12 @@ included" and the bytes used disagree by 10 %.
     format_bytes(1_234_567)      1.23 MB     format_bitrate(312_500_000)   313 Mbit/s
     format_bytes(999)            999 B       format_bitrate(0)             0 bit/s
 
-Imports only the standard library and ``backend.money`` at module level; Babel is imported
-on the first call, so modules that merely import this one (the remote TUI's start-up, the
-server's CLI) do not pay for it.
+Imports only the standard library and ``backend.money``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -41,8 +44,11 @@ from backend.money import exponent
 __all__ = [
     "DEFAULT_LOCALE",
     "SUPPORTED_LOCALES",
+    "NUMBER_SYMBOLS",
+    "NumberSymbols",
     "FormattingError",
     "format_money",
+    "format_integer",
     "format_date",
     "format_datetime",
     "BYTE_UNITS",
@@ -57,13 +63,33 @@ __all__ = [
 
 DEFAULT_LOCALE = "en"
 
-# Date patterns per locale (CLDR pattern syntax). English keeps ISO 8601: sortable, and
-# unambiguous to readers on either side of the Atlantic.
-_DATE_PATTERNS = {
-    "en": "yyyy-MM-dd",
-    "de": "dd.MM.yyyy",
+
+
+@dataclass(frozen=True)
+class NumberSymbols:
+    """A locale's signs in numbers, as CLDR has them (Babel's ``get_decimal_symbol`` & co.)."""
+
+    decimal: str
+    group: str
+    minus: str
+
+
+NUMBER_SYMBOLS = {
+    "en": NumberSymbols(decimal=".", group=",", minus="-"),
+    "de": NumberSymbols(decimal=",", group=".", minus="-"),
 }
-SUPPORTED_LOCALES = tuple(_DATE_PATTERNS)
+# Every supported locale groups by threes (CLDR's "#,##0.###" for both).
+_GROUP_SIZE = 3
+
+
+def _date_text(day: date, locale: str) -> str:
+    # English keeps ISO 8601: sortable, and unambiguous on either side of the Atlantic.
+    if locale == "de":
+        return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+
+
+SUPPORTED_LOCALES = tuple(NUMBER_SYMBOLS)
 
 
 class FormattingError(ValueError):
@@ -71,7 +97,7 @@ class FormattingError(ValueError):
 
 
 def _check_locale(locale: str) -> str:
-    if locale not in _DATE_PATTERNS:
+    if locale not in NUMBER_SYMBOLS:
         supported = ", ".join(SUPPORTED_LOCALES)
         raise FormattingError(f"unsupported locale {locale!r} (supported: {supported})")
     return locale
@@ -102,14 +128,28 @@ def format_money(amount: Decimal | int, currency: str, locale: str = DEFAULT_LOC
     for an amount with more places than the currency has, ``TypeError`` for a float.
     """
     value = _exact(amount, currency)
-    _check_locale(locale)
-    from babel.numbers import format_currency
+    # The places come from backend.money's table, which is what the amounts are stored with,
+    # not from CLDR's idea of the currency.
+    return f"{_decimal_text(value, exponent(currency), _check_locale(locale))} {currency}"
 
-    places = exponent(currency)
-    pattern = "#,##0" + ("." + "0" * places if places else "") + " ¤¤"
-    # currency_digits=False: the places come from backend.money's table, which is what the
-    # amounts are stored with, not from CLDR's idea of the currency.
-    return format_currency(value, currency, format=pattern, locale=locale, currency_digits=False)
+
+def format_integer(value: int, locale: str = DEFAULT_LOCALE) -> str:
+    """``12345`` -> ``"12,345"`` (``"12.345"`` in ``de``): a count, with the locale's grouping."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"not an integer: {value!r}")
+    return _decimal_text(Decimal(value), 0, _check_locale(locale))
+
+
+def _decimal_text(value: Decimal, places: int, locale: str) -> str:
+    """``value`` (already at ``places`` places: nothing is rounded here) in the locale's signs:
+    the minus sign, the whole part grouped by threes, the decimal sign and the places."""
+    symbols = NUMBER_SYMBOLS[locale]
+    digits = f"{abs(value):.{places}f}"
+    whole, _, fraction = digits.partition(".")
+    head = len(whole) % _GROUP_SIZE or _GROUP_SIZE
+    groups = [whole[:head]] + [whole[start:start + _GROUP_SIZE] for start in range(head, len(whole), _GROUP_SIZE)]
+    text = symbols.group.join(groups) + (symbols.decimal + fraction if fraction else "")
+    return symbols.minus + text if value < 0 else text
 
 
 def _utc(moment: datetime) -> datetime:
@@ -121,14 +161,12 @@ def _utc(moment: datetime) -> datetime:
 
 def format_date(value: date | datetime, locale: str = DEFAULT_LOCALE) -> str:
     """The day of ``value`` in UTC: ``2026-11-20`` (``20.11.2026`` in ``de``)."""
-    pattern = _DATE_PATTERNS[_check_locale(locale)]
+    _check_locale(locale)
     if isinstance(value, datetime):
         value = _utc(value).date()
     elif not isinstance(value, date):
         raise TypeError(f"not a date: {value!r}")
-    from babel.dates import format_date as babel_format_date
-
-    return babel_format_date(value, pattern, locale=locale)
+    return _date_text(value, locale)
 
 
 def format_datetime(value: datetime, locale: str = DEFAULT_LOCALE) -> str:
@@ -187,11 +225,8 @@ def _format_quantity(value: int | float | Decimal, units: tuple[str, ...], unit:
     else:
         raise FormattingError(f"unknown unit {unit!r} (one of {', '.join(units)})")
     shown = _rounded(quantity / UNIT_STEP ** index, index)
-    from babel.numbers import format_decimal
-
-    places = -shown.as_tuple().exponent
-    pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
-    return f"{format_decimal(shown, format=pattern, locale=locale, decimal_quantization=False)} {units[index]}"
+    places = max(0, -shown.as_tuple().exponent)
+    return f"{_decimal_text(shown, places, locale)} {units[index]}"
 
 
 def bytes_unit(largest: int | float | Decimal) -> str:

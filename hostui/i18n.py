@@ -23,6 +23,8 @@ import io
 from functools import cache
 from pathlib import Path
 
+from backend.formatting import format_integer
+
 __all__ = [
     "_",
     "N_",
@@ -100,8 +102,4 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 
 def number(value: int) -> str:
     """An integer with the language's digit grouping: 12,345 / 12.345."""
-    if _language == DEFAULT_LANGUAGE:
-        return f"{value:,}"
-    from babel.numbers import format_decimal
-
-    return format_decimal(value, locale=_language)
+    return format_integer(value, _language)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 from datetime import date, datetime, timedelta, timezone
@@ -12,13 +13,17 @@ import pytest
 from backend import money
 from backend.formatting import (
     BYTES_PER_TB,
+    NUMBER_SYMBOLS,
+    SUPPORTED_LOCALES,
     FormattingError,
+    NumberSymbols,
     bitrate_unit,
     bytes_unit,
     format_bitrate,
     format_bytes,
     format_date,
     format_datetime,
+    format_integer,
     format_money,
 )
 from backend.money import CurrencyError
@@ -122,13 +127,84 @@ def test_the_tui_widgets_use_the_same_formatter():
     assert day_time(datetime(2026, 11, 20, 14, 5, tzinfo=timezone.utc)) == "2026-11-20 14:05 UTC"
 
 
-def test_importing_the_formatter_loads_neither_babel_nor_the_database_stack():
+def test_formatting_loads_neither_babel_nor_the_database_stack():
+    # A Babel locale weighs some 7 MiB in every process that shows an amount (see the module).
     code = (
-        "import backend.formatting, sys; "
+        "import backend.formatting as f, sys; from decimal import Decimal; from datetime import date; "
+        "f.format_money(Decimal('1234.50'), 'EUR', 'de'); f.format_date(date(2026, 1, 2), 'de'); "
+        "f.format_bytes(1234567, 'de'); f.format_integer(12345, 'de'); "
         "bad = [m for m in sys.modules if m.startswith(('babel', 'sqlalchemy', 'sqlmodel'))]; "
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- held to CLDR, as Babel has it --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_the_number_symbols_are_cldrs(locale):
+    from babel import Locale
+    from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+
+    assert NUMBER_SYMBOLS[locale] == NumberSymbols(
+        decimal=get_decimal_symbol(locale), group=get_group_symbol(locale), minus=get_minus_sign_symbol(locale)
+    )
+    # Groups of three, as the formatter writes them.
+    assert Locale.parse(locale).decimal_formats[None].grouping == (3, 3)
+
+
+def _amounts(places: int) -> list[Decimal]:
+    """Edges and a seeded spread of amounts at ``places`` places: every length of the whole
+    part up to 18 digits, both signs."""
+    rng = random.Random(20261125)
+    quantum = Decimal(1).scaleb(-places)
+    edges = [Decimal(0), quantum, -quantum, Decimal(999), Decimal(1000), Decimal(-1000), Decimal(999999)]
+    spread = [
+        Decimal(rng.randrange(10 ** (digits + places))).scaleb(-places) * rng.choice((1, -1))
+        for digits in range(1, 19)
+        for _ in range(4)
+    ]
+    return [amount.quantize(quantum) for amount in edges + spread]
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+@pytest.mark.parametrize("currency", money.SUPPORTED_CURRENCIES)
+def test_money_reads_exactly_as_babel_writes_it(locale, currency):
+    from babel.numbers import format_currency
+
+    places = money.exponent(currency)
+    pattern = "#,##0" + ("." + "0" * places if places else "") + " ¤¤"
+    for amount in _amounts(places):
+        # -0 is shown as 0 on purpose (test_money_in_each_locale); Babel would keep the sign.
+        shown = amount.copy_abs() if amount.is_zero() else amount
+        expected = format_currency(shown, currency, format=pattern, locale=locale, currency_digits=False)
+        assert format_money(amount, currency, locale) == expected, amount
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_counts_and_dates_read_exactly_as_babel_writes_them(locale):
+    from babel.dates import format_date as babel_format_date
+    from babel.numbers import format_decimal
+
+    for value in [0, 7, 999, 1000, 12345, 10_000, 1_234_567, -4321, 10**15 + 1]:
+        assert format_integer(value, locale) == format_decimal(value, locale=locale), value
+    pattern = {"en": "yyyy-MM-dd", "de": "dd.MM.yyyy"}[locale]
+    for day in [date(2026, 1, 2), date(1999, 12, 31), date(2400, 2, 29), date(10, 3, 4)]:
+        assert format_date(day, locale) == babel_format_date(day, pattern, locale=locale), day
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_traffic_reads_exactly_as_babel_writes_it(locale):
+    from babel.numbers import format_decimal
+
+    for value in [0, 5, 999, 1000, 1234, 999_499, 999_999, 12_345_678, 987_654_321_000, 5 * 10**15]:
+        text = format_bytes(value, locale)
+        figure, unit = text.rsplit(" ", 1)
+        shown = Decimal(figure.replace(NUMBER_SYMBOLS[locale].group, "").replace(NUMBER_SYMBOLS[locale].decimal, "."))
+        places = max(0, -shown.as_tuple().exponent)
+        pattern = "#,##0" + ("." + "0" * places if places else "")
+        assert figure == format_decimal(shown, format=pattern, locale=locale, decimal_quantization=False), value
 
 
 # --- traffic units -------------------------------------------------------------------------------
