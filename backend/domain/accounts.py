@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from sqlalchemy import bindparam
 from sqlmodel import select
 
 from backend.contract import (
@@ -15,7 +16,7 @@ from backend.contract import (
     ServiceError,
     TooManyRequests,
 )
-from backend.db import read_session, write_session
+from backend.db import read_connection, read_session, write_session
 from backend.domain import ip_ranges, login_history, login_throttle
 from backend.models import ApiToken, Customer, LoginEvent
 from backend.money import from_minor
@@ -137,19 +138,30 @@ def customer_for_token(portal: Portal, token: str, ip: str | None = None) -> int
     from backend.security import token_digest
 
     now = portal.now()
-    with read_session(portal.engine) as session:
-        found = session.exec(
-            select(ApiToken, Customer.login, Customer.allowed_ip_ranges)
-            .join(Customer, Customer.id == ApiToken.customer_id)
-            .where(ApiToken.token_hash == token_digest(token))
-        ).first()
-    if found is None or found[0].revoked_at is not None or found[0].expires_at <= now:
+    with read_connection(portal.engine) as connection:
+        found = connection.execute(_TOKEN_LOOKUP, {"token_hash": token_digest(token)}).first()
+    if found is None or found.revoked_at is not None or found.expires_at <= now:
         raise AuthenticationFailed("not logged in, or the session has expired: log in again")
-    row, login, allowed_ranges = found
-    if ip is not None and not ip_ranges.allows(allowed_ranges, ip):
-        login_history.record_refused_request(portal, row.customer_id, login, ip)
+    if ip is not None and not ip_ranges.allows(found.allowed_ip_ranges, ip):
+        login_history.record_refused_request(portal, found.customer_id, found.login, ip)
         raise Forbidden("this request is not allowed")
-    return row.customer_id
+    return found.customer_id
+
+
+# Every API request runs it: plain columns and a statement built once, since building it and
+# loading an ORM object cost several times the query. Never cached across requests: a logout
+# or revocation holds at once, in every worker.
+_TOKEN_LOOKUP = (
+    select(
+        ApiToken.__table__.c.customer_id,
+        ApiToken.__table__.c.revoked_at,
+        ApiToken.__table__.c.expires_at,
+        Customer.__table__.c.login,
+        Customer.__table__.c.allowed_ip_ranges,
+    )
+    .join_from(ApiToken.__table__, Customer.__table__, Customer.__table__.c.id == ApiToken.__table__.c.customer_id)
+    .where(ApiToken.__table__.c.token_hash == bindparam("token_hash"))
+)
 
 
 def revoke_token(portal: Portal, token: str) -> None:

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlmodel import Session, select
+from sqlalchemy import bindparam, literal_column, select
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
 
 from backend.contract import ActionState, Conflict, InvoiceStatus
 from backend.domain.periods import next_period
@@ -121,22 +123,32 @@ def order_facts(order: ServiceOrder, open_next_invoice: str | None) -> OrderFact
     return OrderFacts(number=order.number, status=order.status, open_next_invoice=open_next_invoice)
 
 
-def open_next_period_invoices(session: Session, orders: Iterable[ServiceOrder]) -> dict[int, str]:
-    """Order id -> number of the unpaid invoice billing that order's next period, in one query."""
+# The unpaid invoices of some orders starting on some days (the orders' next periods): the
+# partial index of one unpaid invoice per order and period answers it, however many invoices
+# an order has. The status is a literal so the planner sees it matches the index's condition.
+# Built once: every invoice list asks.
+_UNPAID_OF_ORDERS = (
+    select(Invoice.__table__.c.order_id, Invoice.__table__.c.period_start, Invoice.__table__.c.number)
+    .where(
+        Invoice.__table__.c.order_id.in_(bindparam("order_ids", expanding=True)),
+        Invoice.__table__.c.status == literal_column(f"'{InvoiceStatus.UNPAID.value}'"),
+        Invoice.__table__.c.period_start.in_(bindparam("period_starts", expanding=True)),
+    )
+    .order_by(Invoice.__table__.c.id)
+)
+
+
+def open_next_period_invoices(session: Session | Connection, orders: Iterable[ServiceOrder]) -> dict[int, str]:
+    """Order id -> number of the unpaid invoice billing that order's next period, in one query.
+
+    An order here is anything with the ``id``, ``period_end`` and ``billing_period_months``
+    of a ``ServiceOrder``."""
     next_start = {order.id: next_period(order)[0] for order in orders}
     if not next_start:
         return {}
-    candidates = session.exec(
-        select(Invoice.order_id, Invoice.period_start, Invoice.number)
-        .where(
-            Invoice.order_id.in_(next_start),
-            Invoice.status == InvoiceStatus.UNPAID.value,
-            Invoice.period_start.in_(set(next_start.values())),
-        )
-        .order_by(Invoice.id)
-    ).all()
     found: dict[int, str] = {}
-    for order_id, period_start, number in candidates:
+    values = {"order_ids": list(next_start), "period_starts": list(set(next_start.values()))}
+    for order_id, period_start, number in session.execute(_UNPAID_OF_ORDERS, values):
         if period_start == next_start[order_id]:
             found.setdefault(order_id, number)
     return found

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import func, or_
+from sqlalchemy import bindparam, func, literal_column, or_
+from sqlalchemy.engine import Connection, Row
 from sqlmodel import Session, select
 
 from backend.contract import (
@@ -24,7 +28,7 @@ from backend.contract import (
     PaymentStatus,
     PayLink,
 )
-from backend.db import read_session, write_session
+from backend.db import read_connection, read_session, write_session
 from backend.domain import audit
 from backend.domain.invoice_rules import (
     DELETE,
@@ -36,7 +40,7 @@ from backend.domain.invoice_rules import (
     open_next_period_invoices,
     require,
 )
-from backend.domain.paging import Position, list_total, newest_first_page
+from backend.domain.paging import NewestFirst, Position, count_of, newest_first, page_of
 from backend.domain.pay_links import invoice_for_token, issue_pay_link, revoke_pay_links
 from backend.models import Invoice, InvoiceLine as InvoiceLineRow, Payment, PaymentMethod, ServiceOrder
 from backend.money import from_minor
@@ -51,33 +55,81 @@ _STATUSES_FOR_FILTER: dict[InvoiceFilter, tuple[str, ...]] = {
     InvoiceFilter.DELETED: ("deleted",),
 }
 
+_invoice = Invoice.__table__
+_order = ServiceOrder.__table__
+_method = PaymentMethod.__table__
 
-def _matching(customer_id: int, query: InvoiceQuery) -> list:
-    """The WHERE conditions of a query: the list and its count must never disagree."""
-    conditions = [
-        Invoice.customer_id == customer_id,
-        Invoice.status.in_(_STATUSES_FOR_FILTER[query.status]),
-    ]
-    if query.order_id is not None:
-        conditions.append(Invoice.order_id == query.order_id)
-    if query.search:
-        pattern = "%" + query.search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        orders_matching = select(ServiceOrder.id).where(
-            ServiceOrder.customer_id == customer_id, func.lower(ServiceOrder.number).like(pattern, escape="\\")
+# What a row of the list needs, as plain columns: loading ORM objects for them cost more than
+# the query. The invoice's own columns keep their attribute names, so a result row reads like
+# an ``Invoice`` in ``_row`` and ``facts_for``.
+_ROW_COLUMNS = (
+    _invoice.c.id,
+    _invoice.c.number,
+    _invoice.c.issued_at,
+    _invoice.c.due_at,
+    _invoice.c.order_id,
+    _invoice.c.total_minor,
+    _invoice.c.currency,
+    _invoice.c.status,
+    _method.c.code.label("method_code"),
+    _order.c.number.label("order_number"),
+    _order.c.status.label("order_status"),
+    _order.c.period_end.label("order_period_end"),
+    _order.c.billing_period_months.label("order_billing_period_months"),
+)
+_ROWS = (
+    select(*_ROW_COLUMNS)
+    .select_from(_invoice)
+    .join(_order, _invoice.c.order_id == _order.c.id, isouter=True)
+    .join(_method, _invoice.c.payment_method_id == _method.c.id, isouter=True)
+)
+
+
+def _status_in(statuses: tuple[str, ...]):  # noqa: ANN202
+    # Literals, not bound values: the statuses are this module's constants, and the planner
+    # picks the index of the customer's invoices in one status only when it sees the value.
+    values = [literal_column(f"'{status}'") for status in statuses]
+    return _invoice.c.status == values[0] if len(values) == 1 else _invoice.c.status.in_(values)
+
+
+def _matching(status_filter: InvoiceFilter, by_order: bool, searching: bool) -> list:
+    """The WHERE conditions of a list, its values bound by name (``_bound``): the list and its
+    count must never disagree."""
+    conditions = [_invoice.c.customer_id == bindparam("customer_id"), _status_in(_STATUSES_FOR_FILTER[status_filter])]
+    if by_order:
+        conditions.append(_invoice.c.order_id == bindparam("order_id"))
+    if searching:
+        pattern = bindparam("pattern")
+        orders_matching = select(_order.c.id).where(
+            _order.c.customer_id == bindparam("customer_id"), func.lower(_order.c.number).like(pattern, escape="\\")
         )
         conditions.append(
-            or_(func.lower(Invoice.number).like(pattern, escape="\\"), Invoice.order_id.in_(orders_matching))
+            or_(func.lower(_invoice.c.number).like(pattern, escape="\\"), _invoice.c.order_id.in_(orders_matching))
         )
     return conditions
 
 
-def _filtered(customer_id: int, query: InvoiceQuery):  # noqa: ANN202
-    return (
-        select(Invoice, ServiceOrder, PaymentMethod.code)
-        .join(ServiceOrder, Invoice.order_id == ServiceOrder.id, isouter=True)
-        .join(PaymentMethod, Invoice.payment_method_id == PaymentMethod.id, isouter=True)
-        .where(*_matching(customer_id, query))
+@lru_cache(maxsize=None)
+def _list(status_filter: InvoiceFilter, by_order: bool, searching: bool) -> NewestFirst:
+    """The statements of one shape of the list, built once (four filters, with or without an
+    order and a search: sixteen at most)."""
+    conditions = _matching(status_filter, by_order, searching)
+    return newest_first(
+        _ROWS.where(*conditions), select(_invoice.c.id).where(*conditions), _invoice.c.issued_at, _invoice.c.id
     )
+
+
+def _statements(query: InvoiceQuery) -> NewestFirst:
+    return _list(query.status, query.order_id is not None, bool(query.search))
+
+
+def _bound(customer_id: int, query: InvoiceQuery) -> dict:
+    values: dict = {"customer_id": customer_id}
+    if query.order_id is not None:
+        values["order_id"] = query.order_id
+    if query.search:
+        values["pattern"] = "%" + query.search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return values
 
 
 def is_overdue(invoice: Invoice, now: datetime) -> bool:
@@ -101,35 +153,53 @@ def _row(invoice: Invoice, facts: InvoiceFacts, method_code: str | None, now: da
     )
 
 
-def _rows(session: Session, results: list, now: datetime) -> list[InvoiceRow]:
-    """Rows of (invoice, order, method code) results; one more query for the whole batch."""
-    open_next = open_next_period_invoices(
-        session, {order.id: order for _, order, _ in results if order is not None}.values()
-    )
+@dataclass(frozen=True, slots=True)
+class _ListedOrder:
+    """The order of a listed invoice: what ``invoice_rules`` reads off a ``ServiceOrder``."""
+
+    id: int
+    number: str
+    status: str
+    period_end: datetime
+    billing_period_months: int
+
+
+def _rows(connection: Connection, results: Sequence[Row], now: datetime) -> list[InvoiceRow]:
+    """Rows of ``_ROWS`` results; one more query for the whole batch."""
+    orders = {
+        result.order_id: _ListedOrder(
+            result.order_id, result.order_number, result.order_status, result.order_period_end,
+            result.order_billing_period_months,
+        )
+        for result in results
+        if result.order_number is not None
+    }
+    open_next = open_next_period_invoices(connection, orders.values())
     return [
-        _row(invoice, facts_for(invoice, order, open_next), method_code, now)
-        for invoice, order, method_code in results
+        _row(result, facts_for(result, orders.get(result.order_id), open_next), result.method_code, now)
+        for result in results
     ]
 
 
-def _position(result) -> Position:  # noqa: ANN001
-    """Where an (invoice, order, method code) result sits in the list: its sort key."""
-    return Position(result[0].issued_at, result[0].id)
+def _position(result: Row) -> Position:
+    """Where a result sits in the list: its sort key."""
+    return Position(result.issued_at, result.id)
 
 
 def list_invoices(portal: Portal, customer_id: int, query: InvoiceQuery) -> Page[InvoiceRow]:
     """Newest first; one page of rows, the count for the filter (capped), and where the next
     page starts (see ``paging``)."""
-    with read_session(portal.engine) as session:
-        results, next_after = newest_first_page(
-            session, _filtered(customer_id, query), Invoice.issued_at, Invoice.id,
+    statements, values = _statements(query), _bound(customer_id, query)
+    with read_connection(portal.engine) as connection:
+        results, next_after = page_of(
+            connection, statements, values,
             page=query.page, page_size=query.page_size, after=query.after, position_of=_position,
         )
-        total, capped = list_total(
-            session, select(Invoice.id).where(*_matching(customer_id, query)),
+        total, capped = count_of(
+            connection, statements, values,
             page=query.page, after=query.after, shown=len(results), more=next_after is not None,
         )
-        items = _rows(session, results, portal.now())
+        items = _rows(connection, results, portal.now())
     return Page[InvoiceRow](
         items=items, total=total, total_capped=capped, page=query.page, page_size=query.page_size,
         next_after=next_after,
@@ -233,14 +303,14 @@ def export_invoices_csv(portal: Portal, customer_id: int, query: InvoiceQuery) -
     writer = csv.writer(buffer)
     writer.writerow(["number", "issued", "due", "order", "total", "currency", "status", "payment_method"])
     now = portal.now()
-    with read_session(portal.engine) as session:
+    statements, values = _statements(query), _bound(customer_id, query)
+    with read_connection(portal.engine) as connection:
         after: str | None = None
         while True:
-            batch, after = newest_first_page(
-                session, _filtered(customer_id, query), Invoice.issued_at, Invoice.id,
-                page=1, page_size=EXPORT_BATCH, after=after, position_of=_position,
+            batch, after = page_of(
+                connection, statements, values, page=1, page_size=EXPORT_BATCH, after=after, position_of=_position,
             )
-            for item in _rows(session, batch, now):
+            for item in _rows(connection, batch, now):
                 writer.writerow([
                     item.number,
                     item.issued_at.date().isoformat(),
@@ -286,13 +356,11 @@ def find_invoice(portal: Portal, customer_id: int, number: str) -> InvoiceRow:
     Numbers are unique across customers, but another customer's number is simply not found,
     exactly like a number that does not exist.
     """
-    with read_session(portal.engine) as session:
-        found = session.exec(
-            select(Invoice, ServiceOrder, PaymentMethod.code)
-            .join(ServiceOrder, Invoice.order_id == ServiceOrder.id, isouter=True)
-            .join(PaymentMethod, Invoice.payment_method_id == PaymentMethod.id, isouter=True)
-            .where(Invoice.customer_id == customer_id, Invoice.number == number)
-        ).first()
+    with read_connection(portal.engine) as connection:
+        found = connection.execute(_BY_NUMBER, {"customer_id": customer_id, "number": number}).first()
         if found is None:
             raise NotFound(f"invoice {number} not found")
-        return _rows(session, [found], portal.now())[0]
+        return _rows(connection, [found], portal.now())[0]
+
+
+_BY_NUMBER = _ROWS.where(_invoice.c.customer_id == bindparam("customer_id"), _invoice.c.number == bindparam("number"))

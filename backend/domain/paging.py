@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy import bindparam, func, select, tuple_
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
 from backend.contract import COUNT_CAP, InvalidInput
@@ -96,9 +97,13 @@ def list_total(
     ``more`` saying whether another page follows. A first page with nothing after it is the
     whole list, so it is counted already: the usual short lists (unpaid invoices, open
     tickets) cost one query, not two."""
-    if page == 1 and after is None and not more:
+    if _whole_list_shown(page, after, more):
         return shown, False
     return capped_count(session, matching)
+
+
+def _whole_list_shown(page: int, after: str | None, more: bool) -> bool:
+    return page == 1 and after is None and not more
 
 
 def capped_count(session: Session, matching: Any, cap: int = COUNT_CAP) -> tuple[int, bool]:
@@ -107,3 +112,67 @@ def capped_count(session: Session, matching: Any, cap: int = COUNT_CAP) -> tuple
     matching = matching.limit(cap + 1).subquery()
     counted = session.execute(select(func.count()).select_from(matching)).scalar_one()
     return min(counted, cap), counted > cap
+
+
+# --- lists whose statements are built once --------------------------------------------------
+#
+# Building a statement, and SQLAlchemy's cache key for it, costs more than running it on a
+# page of fifty rows. A list whose shape does not change per request is built once, with its
+# values (the customer, a search pattern, the position) bound by name at execution.
+
+
+@dataclass(frozen=True)
+class NewestFirst:
+    """The statements of one newest-first list: a page by OFFSET, a page by position, and
+    the capped count. Built by ``newest_first``; run by ``page_of`` and ``count_of``."""
+
+    by_offset: Select
+    by_position: Select
+    count: Select
+
+
+def newest_first(statement: Select, matching: Select, at_column: Any, id_column: Any) -> NewestFirst:
+    """``statement`` (the rows) and ``matching`` (a select of their ids, for the count)."""
+    ordered = statement.order_by(at_column.desc(), id_column.desc()).limit(bindparam("page_limit"))
+    after = tuple_(bindparam("after_at", type_=at_column.type), bindparam("after_id", type_=id_column.type))
+    return NewestFirst(
+        by_offset=ordered.offset(bindparam("page_offset")),
+        by_position=ordered.where(tuple_(at_column, id_column) < after),
+        count=select(func.count()).select_from(matching.limit(COUNT_CAP + 1).subquery()),
+    )
+
+
+def page_of(
+    connection: Connection,
+    statements: NewestFirst,
+    values: dict[str, Any],
+    *,
+    page: int,
+    page_size: int,
+    after: str | None,
+    position_of: Callable[[Any], Position],
+) -> tuple[Sequence[Any], str | None]:
+    """As ``newest_first_page``, for a list built by ``newest_first`` with ``values`` bound."""
+    values = {**values, "page_limit": page_size + 1}
+    if after is not None:
+        position = Position.from_token(after)
+        results = connection.execute(
+            statements.by_position, {**values, "after_at": position.at, "after_id": position.id}
+        ).all()
+    else:
+        results = connection.execute(statements.by_offset, {**values, "page_offset": (page - 1) * page_size}).all()
+    if len(results) <= page_size:
+        return results, None
+    results = results[:page_size]
+    return results, position_of(results[-1]).token()
+
+
+def count_of(
+    connection: Connection, statements: NewestFirst, values: dict[str, Any], *, page: int, after: str | None,
+    shown: int, more: bool,
+) -> tuple[int, bool]:
+    """As ``list_total``, for a list built by ``newest_first`` with ``values`` bound."""
+    if _whole_list_shown(page, after, more):
+        return shown, False
+    counted = connection.execute(statements.count, values).scalar_one()
+    return min(counted, COUNT_CAP), counted > COUNT_CAP
