@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from pydantic import ConfigDict, Field, StrictBool, field_validator, model_validator
 
-from backend.contract.models import PAGE_AFTER_PATTERN, ActionState, _Model
+from backend.contract.models import PAGE_AFTER_PATTERN, ActionState, _Model, _Request
 
 __all__ = [
     "MailboxCategory",
@@ -97,7 +97,7 @@ class Mailbox(_Model):
     categories: list[MailboxCategory]
 
 
-class MailboxRequest(_Model):
+class MailboxRequest(_Request):
     address: str = Field(max_length=254)
     """Checked by email-validator (syntax only, no DNS) and kept in its normalised ASCII form
     (the domain lower-cased, an international domain in punycode)."""
@@ -161,7 +161,7 @@ class AccountSettings(_Model):
     profile: ProfileData
 
 
-class AutoRenewRequest(_Model):
+class AutoRenewRequest(_Request):
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
@@ -193,7 +193,7 @@ def normalize_code_word(code_word: str) -> str:
     return unicodedata.normalize("NFKC", code_word).strip().lower()
 
 
-class CodeWordRequest(_Model):
+class CodeWordRequest(_Request):
     current_password: str = Field(min_length=1, max_length=1024)
     code_word: str = Field(max_length=128)
     """Empty removes the code word."""
@@ -207,7 +207,7 @@ class CodeWordRequest(_Model):
         return value
 
 
-class IpRangesRequest(_Model):
+class IpRangesRequest(_Request):
     ranges: list[str] = Field(max_length=IP_RANGES_MAX)
     """Addresses or CIDR ranges, IPv4 or IPv6; empty allows every address."""
     confirm_lockout: StrictBool = False
@@ -229,7 +229,7 @@ class LoginRecord(_Model):
     client: str
 
 
-class ProfileChangeRequest(_Model):
+class ProfileChangeRequest(_Request):
     field: ProfileField
     # The schema says "a non-blank character" too, so API clients (and the fuzzer) know.
     new_value: str = Field(max_length=2000, json_schema_extra={"pattern": r"\S"})

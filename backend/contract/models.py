@@ -62,7 +62,31 @@ _IDEMPOTENCY_KEY_RE = re.compile(IDEMPOTENCY_KEY_PATTERN)
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a model's validator and serializer are built when it is first used, not
+    # when the contract is imported. A screen needs a handful of the 50-odd models; building
+    # them all cost every TUI start some 30 ms and 3 MiB. Pydantic locks the first build
+    # against concurrent use since 2.14 (hence the floor in pyproject.toml), and
+    # tests/test_contract_models.py builds every model so a broken one fails a test, not a
+    # user's first click.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+
+class _Request(_Model):
+    """What a client sends. Built at once: FastAPI declares its request adapters from these
+    models (as ``Annotated[Model, Field(alias=…)]``, which pydantic warns about when such an
+    adapter is built late, on the first request, outside FastAPI's own silencing)."""
+
+    model_config = ConfigDict(defer_build=False)
+
+
+def build_all_models() -> None:
+    """Build every contract model defined so far, now rather than on first use: for the HTTP
+    server, which uses them all, so that its first requests do not each pay for one."""
+    pending = list(_Model.__subclasses__())
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        model.model_rebuild()
 
 
 class InvoiceStatus(StrEnum):
@@ -273,7 +297,7 @@ class Document(_Model):
     content: bytes
 
 
-class LoginRequest(_Model):
+class LoginRequest(_Request):
     login: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=1024)
 

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from backend.contract.models import IDEMPOTENCY_KEY_PATTERN, ActionState, Money, WithActions, _Model
+from backend.contract.models import IDEMPOTENCY_KEY_PATTERN, ActionState, Money, WithActions, _Model, _Request
 
 __all__ = [
     "OrderStatus",
@@ -221,12 +221,12 @@ class OsImageOption(_Model):
     deprecated: bool = False
 
 
-class PowerRequest(_Model):
+class PowerRequest(_Request):
     action: PowerAction
     code_word: str | None = Field(default=None, max_length=CODE_WORD_MAX)
 
 
-class ReinstallRequest(_Model):
+class ReinstallRequest(_Request):
     os_image: str = Field(min_length=1, max_length=32)
     hostname_confirmation: str = Field(max_length=253)
     """The server's hostname, typed by the user: all data on the server is erased."""
@@ -239,7 +239,7 @@ class ReinstallStarted(_Model):
     """Shown once; the portal keeps it only encrypted (``reveal_credentials``)."""
 
 
-class ReverseDnsRequest(_Model):
+class ReverseDnsRequest(_Request):
     name: str = Field(max_length=300)
     """Empty resets the address to the provider's default name."""
 

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from backend.contract.models import PAGE_AFTER_PATTERN, ActionState, WithActions, _Model
+from backend.contract.models import PAGE_AFTER_PATTERN, ActionState, WithActions, _Model, _Request
 
 __all__ = [
     "TicketStatus",
@@ -130,7 +130,7 @@ def _described(limit: int, *, one_line: bool = False) -> dict:
     return schema
 
 
-class NewTicket(_Model):
+class NewTicket(_Request):
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
@@ -169,7 +169,7 @@ class NewTicket(_Model):
         return self
 
 
-class TicketReply(_Model):
+class TicketReply(_Request):
     message: str = Field(json_schema_extra=_described(MESSAGE_MAX))
 
     @field_validator("message")
