@@ -281,8 +281,10 @@ async def test_R_sets_the_reverse_dns_of_the_highlighted_address_refuses_a_bad_n
 async def test_reboot_names_the_server_runs_the_job_live_and_says_it_finished(
     make_app, demo_service, start_runner
 ) -> None:
-    # Steps long enough to see the job running on screen, short enough for a quick test.
-    start_runner(dataclasses.replace(TUI_JOBS, step_seconds=0.6))  # a reboot of about a second
+    # Steps long enough to see the job running on screen even on a busy 2-core machine (with
+    # 0.6 s steps, a full suite beside other work once saw only "reboot done"), short enough
+    # for a quick test.
+    start_runner(dataclasses.replace(TUI_JOBS, step_seconds=1.0))  # a reboot of about two seconds
     row, detail = await first_server(demo_service, _idle_and_on)
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.containers import Container, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import DataTable, ProgressBar, Static, TabbedContent, TabPane
@@ -197,7 +198,10 @@ class ServerScreen(ObjectScreen, SectionScreen):
         finally:
             self._asking = False
         previous = self.job
-        self._show_job(job)
+        try:
+            self._show_job(job)
+        except NoMatches:
+            return  # the screen is being taken down (Escape, or hostui quitting) under this answer
         if job.state in (JobState.SUCCEEDED, JobState.FAILED):
             self._job_ended(job)
         elif previous is None or previous.step != job.step:
