@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from sqlalchemy import bindparam, literal_column, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from backend.contract import ActionState, Conflict, InvoiceStatus
@@ -123,19 +124,33 @@ def order_facts(order: ServiceOrder, open_next_invoice: str | None) -> OrderFact
     return OrderFacts(number=order.number, status=order.status, open_next_invoice=open_next_invoice)
 
 
-# The unpaid invoices of some orders starting on some days (the orders' next periods): the
-# partial index of one unpaid invoice per order and period answers it, however many invoices
-# an order has. The status is a literal so the planner sees it matches the index's condition.
-# Built once: every invoice list asks.
-_UNPAID_OF_ORDERS = (
-    select(Invoice.__table__.c.order_id, Invoice.__table__.c.period_start, Invoice.__table__.c.number)
-    .where(
-        Invoice.__table__.c.order_id.in_(bindparam("order_ids", expanding=True)),
-        Invoice.__table__.c.status == literal_column(f"'{InvoiceStatus.UNPAID.value}'"),
-        Invoice.__table__.c.period_start.in_(bindparam("period_starts", expanding=True)),
+@lru_cache(maxsize=None)
+def _unpaid_of_orders(slots: int) -> Select:
+    """The unpaid invoices of up to ``slots`` orders starting on up to ``slots`` days (the
+    orders' next periods), found by the partial index of one unpaid invoice per order and
+    period however many invoices an order has; the status is a literal so the planner sees
+    that it matches the index's condition.
+
+    Each list asks this, so the statement is built once per number of slots, and the slots
+    are plain parameters (``order_0``, ``start_0``, ...): an expanding IN is re-rendered on
+    every execution, which cost more than the query."""
+    invoice = Invoice.__table__
+    return (
+        select(invoice.c.order_id, invoice.c.period_start, invoice.c.number)
+        .where(
+            invoice.c.order_id.in_([bindparam(f"order_{slot}", type_=invoice.c.order_id.type) for slot in range(slots)]),
+            invoice.c.status == literal_column(f"'{InvoiceStatus.UNPAID.value}'"),
+            invoice.c.period_start.in_(
+                [bindparam(f"start_{slot}", type_=invoice.c.period_start.type) for slot in range(slots)]
+            ),
+        )
+        .order_by(invoice.c.id)
     )
-    .order_by(Invoice.__table__.c.id)
-)
+
+
+def _slots(count: int) -> int:
+    # Powers of two: a handful of statements serve every page size.
+    return 1 << (count - 1).bit_length()
 
 
 def open_next_period_invoices(session: Session | Connection, orders: Iterable[ServiceOrder]) -> dict[int, str]:
@@ -146,9 +161,13 @@ def open_next_period_invoices(session: Session | Connection, orders: Iterable[Se
     next_start = {order.id: next_period(order)[0] for order in orders}
     if not next_start:
         return {}
+    order_ids, starts = list(next_start), list(set(next_start.values()))
+    slots = _slots(len(order_ids))
+    # Slots left over repeat the last value, which changes nothing in an IN.
+    values = {f"order_{slot}": order_ids[min(slot, len(order_ids) - 1)] for slot in range(slots)}
+    values.update({f"start_{slot}": starts[min(slot, len(starts) - 1)] for slot in range(slots)})
     found: dict[int, str] = {}
-    values = {"order_ids": list(next_start), "period_starts": list(set(next_start.values()))}
-    for order_id, period_start, number in session.execute(_UNPAID_OF_ORDERS, values):
+    for order_id, period_start, number in session.execute(_unpaid_of_orders(slots), values):
         if period_start == next_start[order_id]:
             found.setdefault(order_id, number)
     return found
