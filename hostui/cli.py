@@ -192,7 +192,9 @@ def _run(args: argparse.Namespace) -> int:
     from hostui.app import HostUIApp
     from hostui.connect import connector_for
 
-    app = HostUIApp(connector=connector_for(name, profile, config_file=path), keymap=config.keymap)
+    app = HostUIApp(
+        connector=connector_for(name, profile, config_file=path), keymap=config.keymap, freeze_after_start=True
+    )
     app.run()
     return 0
 

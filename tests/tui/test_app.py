@@ -4,6 +4,7 @@ remote sessions."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 
 import httpx
@@ -390,3 +391,18 @@ def test_no_animations_unless_the_user_asks_for_them(make_app, monkeypatch) -> N
     assert make_app().animation_level == "none"
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "full")
     assert make_app().animation_level != "none"
+
+
+async def test_what_start_up_made_is_frozen_out_of_the_collectors_walks(make_app) -> None:
+    """The hostui command's app freezes what start-up made once its warm-up is done (full
+    collections over it made every tenth key or so slow); an app in a shared process does not."""
+    gc.unfreeze()
+    try:
+        for freeze, frozen in ((False, False), (True, True)):
+            app = make_app(freeze_after_start=freeze)
+            async with app.run_test(size=(80, 24)) as pilot:
+                await settle(pilot)
+                await app._warm_up().wait()  # (it has run once already; once more, awaited)
+                assert (gc.get_freeze_count() > 0) is frozen
+    finally:
+        gc.unfreeze()  # this process runs many apps: let these be collected
