@@ -108,14 +108,15 @@ class HostUIApp(App[None]):
         page_size: int = DEFAULT_PAGE_SIZE,
         download_dir: Path | None = None,
         keymap: Mapping[str, str] | None = None,
-        freeze_after_start: bool = False,
+        owns_process: bool = False,
     ) -> None:
         """``download_dir``: where save dialogs suggest saving (platformdirs' downloads if
         None); ``keymap``: binding id -> keys, from ``[keymap]`` in config.toml;
-        ``freeze_after_start``: the process is this app's alone (the ``hostui`` command), so
-        what start-up made is kept out of the garbage collector's walks once the first page
-        is up (``gc.freeze``). Not for a process that runs many apps, as tests do: a frozen
-        app is never collected."""
+        ``owns_process``: the process is this app's alone (the ``hostui`` command), which
+        starts with the garbage collector off (``hostui.command``): the app turns it on once
+        connected (the imports are done), and once the first page is up it freezes what
+        start-up made out of the collector's walks (``gc.freeze``). Not for a process that
+        runs many apps, as tests do: a frozen app is never collected."""
         if (service is None) == (connector is None):
             raise TypeError("HostUIApp needs exactly one of service= or connector=")
         super().__init__()
@@ -134,7 +135,7 @@ class HostUIApp(App[None]):
         self._ticket_watcher: TicketWatcher | None = None
         self.errors = ErrorChannel(self, advice=connector.advice if connector is not None else None)
         self._user_keymap = dict(keymap or {})
-        self._freeze_after_start = freeze_after_start
+        self._owns_process = owns_process
         if self._user_keymap:
             self.set_keymap(self._user_keymap)
 
@@ -233,8 +234,14 @@ class HostUIApp(App[None]):
                     pass
                 self._owns_service = False
             self._show_connect_failure(error)
+            if self._owns_process:
+                self._settle_memory()  # no first page to wait for
             return
         self._service = service
+        if self._owns_process:
+            # The imports are done (hostui.command keeps the collector off for them); what
+            # comes now, drawing screens, leaves garbage behind.
+            gc.enable()
         # Before the sections are built: they are built once, in the customer's language.
         set_language(account.language)
         self.account = account
@@ -268,12 +275,17 @@ class HostUIApp(App[None]):
         warm_service = getattr(self._service, "warm_up", None)
         if warm_service is not None:
             warm_service()
-        if self._freeze_after_start:
-            # What start-up made (modules, classes, the first screen) lives as long as hostui.
-            # Frozen, the collector stops walking it: its full collections, which came every
-            # ten keys or so, took some 100 ms over those 130,000 objects: slow keys.
-            gc.collect()
-            gc.freeze()
+        if self._owns_process:
+            self._settle_memory()
+
+    @staticmethod
+    def _settle_memory() -> None:
+        # What start-up made (modules, classes, the first screen) lives as long as hostui.
+        # Frozen, the collector stops walking it: its full collections, which came every ten
+        # keys or so, took some 100 ms over those 130,000 objects: slow keys.
+        gc.collect()
+        gc.freeze()
+        gc.enable()
 
     def _set_unread(self, count: int) -> None:
         self.unread_tickets = count

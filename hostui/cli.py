@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import getpass
 import os
 import re
@@ -115,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(str(error))
         return EXIT_ERROR
     args = _tui_arguments(sys.argv[1:] if argv is None else list(argv)) or _parser().parse_args(argv)
+    if args.command is not None:
+        gc.enable()  # off for start-up (hostui.command); only the TUI turns it on later
     try:
         if args.command == "login":
             return _login(args)
@@ -193,7 +196,7 @@ def _run(args: argparse.Namespace) -> int:
     from hostui.connect import connector_for
 
     app = HostUIApp(
-        connector=connector_for(name, profile, config_file=path), keymap=config.keymap, freeze_after_start=True
+        connector=connector_for(name, profile, config_file=path), keymap=config.keymap, owns_process=True
     )
     app.run()
     return 0

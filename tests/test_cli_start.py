@@ -18,3 +18,23 @@ def test_starting_the_tui_reads_as_the_full_parser_would(argv: list[str]) -> Non
 )
 def test_anything_else_goes_to_the_full_parser(argv: list[str]) -> None:
     assert _tui_arguments(argv) is None
+
+
+def test_every_command_but_the_tui_runs_with_the_garbage_collector_on(tmp_path, monkeypatch, capsys) -> None:
+    # hostui.command starts every command with it off (start-up makes only long-lived
+    # objects); the TUI turns it on after its first page (tests/tui/test_app.py), the others
+    # at once.
+    import gc
+    import sys
+
+    from hostui import command
+
+    monkeypatch.setenv("HOSTUI_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("HOSTUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(sys, "argv", ["hostui", "profiles"])
+    try:
+        assert command.main() == 0
+        assert gc.isenabled()
+        assert "local" in capsys.readouterr().out
+    finally:
+        gc.enable()

@@ -393,16 +393,20 @@ def test_no_animations_unless_the_user_asks_for_them(make_app, monkeypatch) -> N
     assert make_app().animation_level != "none"
 
 
-async def test_what_start_up_made_is_frozen_out_of_the_collectors_walks(make_app) -> None:
-    """The hostui command's app freezes what start-up made once its warm-up is done (full
-    collections over it made every tenth key or so slow); an app in a shared process does not."""
+async def test_the_hostui_commands_app_freezes_start_up_and_turns_the_collector_on(make_app) -> None:
+    """The hostui command starts with the collector off (hostui.command); its app freezes what
+    start-up made once its warm-up is done and turns the collector on. An app in a shared
+    process does neither."""
     gc.unfreeze()
     try:
-        for freeze, frozen in ((False, False), (True, True)):
-            app = make_app(freeze_after_start=freeze)
+        for owns_process in (False, True):
+            gc.disable()
+            app = make_app(owns_process=owns_process)
             async with app.run_test(size=(80, 24)) as pilot:
                 await settle(pilot)
                 await app._warm_up().wait()  # (it has run once already; once more, awaited)
-                assert (gc.get_freeze_count() > 0) is frozen
+                assert (gc.get_freeze_count() > 0) is owns_process
+                assert gc.isenabled() is owns_process
     finally:
+        gc.enable()
         gc.unfreeze()  # this process runs many apps: let these be collected
