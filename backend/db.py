@@ -9,11 +9,13 @@ code locks the rows it changes with ``SELECT ... FOR UPDATE`` (``with_for_update
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine
 
@@ -74,8 +76,14 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection):  # noqa: ANN001
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         # Straight to the driver: every read pays for its BEGIN, and SQLAlchemy's statement
-        # path (events, cursor wrapping, result set-up) cost more than the BEGIN itself.
-        connection.connection.driver_connection.execute(f"BEGIN {mode}")
+        # path (events, cursor wrapping, result set-up) cost more than the BEGIN itself. Its
+        # errors are wrapped as that path would (a locked database is an OperationalError,
+        # which the API answers with 503).
+        statement = f"BEGIN {mode}"
+        try:
+            connection.connection.driver_connection.execute(statement)
+        except sqlite3.Error as error:
+            raise DBAPIError.instance(statement, None, error, sqlite3.Error, dialect=connection.dialect) from error
 
 
 def is_sqlite(engine: Engine) -> bool:
