@@ -45,6 +45,7 @@ from hostui.frame.section import SECTIONS, SectionScreen
 from hostui.frame.start import StartScreen
 from hostui.i18n import _, current_language, set_language
 from hostui.screens.invoices import InvoicesScreen
+from hostui.widgets.loading import Loading
 
 if TYPE_CHECKING:
     from hostui.screens.tickets import TicketWatcher
@@ -177,6 +178,9 @@ class HostUIApp(App[None]):
     def connection_label(self) -> str:
         """Where hostui is connected, for the header: the profile, and a remote server."""
         return "in-process" if self._connector is None else self._connector.where
+
+    def get_loading_widget(self) -> Loading:
+        return Loading()
 
     def get_default_screen(self) -> Screen:
         return StartScreen(id="start")

@@ -8,15 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import LoadingIndicator, Static
+from textual.widgets import Static
 
 from hostui.i18n import N_, _
 from hostui.widgets.key_bar import KeyBar
+from hostui.widgets.loading import Loading
 
 __all__ = ["StartScreen"]
-
-# Textual's LoadingIndicator redraws at this rate while it spins.
-SPINNER_INTERVAL = 1 / 16
 
 
 class StartScreen(Screen[None]):
@@ -71,7 +69,7 @@ class StartScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="box"):
-            yield LoadingIndicator(id="progress-indicator")
+            yield Loading(id="progress-indicator")
             yield Static(_("Starting…"), id="message", markup=False)
             yield Static("", id="error", markup=False)
             yield Static("", id="advice", markup=False)
@@ -111,7 +109,7 @@ class StartScreen(Screen[None]):
 
     def show_connected(self) -> None:
         """The sections took over: the screen stays in the app's default stack, unseen, and
-        its spinner must not keep redrawing 16 times a second for as long as hostui runs."""
+        its indicator must not keep redrawing for as long as hostui runs."""
         self._done = True
         self._apply()
 
@@ -119,9 +117,7 @@ class StartScreen(Screen[None]):
         if not self._ready:
             return  # on_mount applies it
         self.set_class(self._failed, "-failed")
-        # The spinner animates by redrawing itself on a timer, shown or not.
-        spinning = not (self._failed or self._done)
-        self.query_one(LoadingIndicator).auto_refresh = SPINNER_INTERVAL if spinning else None
+        self.query_one(Loading).spin(not (self._failed or self._done))
         title, error, advice = self._state
         self.query_one("#message", Static).update(title)
         self.query_one("#error", Static).update(error)

@@ -357,8 +357,9 @@ async def test_local_profile_with_unknown_login_explains(tmp_path, sqlite_portal
         assert app.start_screen.query_one("#error", Static).display
 
 
-async def test_slow_start_does_not_block_the_event_loop(make_app, faulty_service) -> None:
+async def test_slow_start_does_not_block_the_event_loop(make_app, faulty_service, monkeypatch) -> None:
     """Construction is cheap and connecting happens in a worker: the app paints at once."""
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "full")  # so that the indicator spins
     faulty_service.hold("account")
     app = make_app(faulty_service)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -384,11 +385,19 @@ async def test_a_start_that_fails_to_authenticate_in_process_says_log_in(make_ap
         assert app.start_screen.query_one(LoadingIndicator).auto_refresh is None  # hidden: not redrawn
 
 
-def test_no_animations_unless_the_user_asks_for_them(make_app, monkeypatch) -> None:
-    """A key's effect shows at once (no sliding underline frames over SSH); TEXTUAL_ANIMATIONS,
-    Textual's own setting, still wins when the user sets it."""
+async def test_no_animations_unless_the_user_asks_for_them(make_app, faulty_service, monkeypatch) -> None:
+    """A key's effect shows at once (no sliding underline frames over SSH), and what is loading
+    says so in words, drawn once; TEXTUAL_ANIMATIONS, Textual's own setting, still wins."""
     monkeypatch.delenv("TEXTUAL_ANIMATIONS", raising=False)
-    assert make_app().animation_level == "none"
+    faulty_service.hold("account")
+    app = make_app(faulty_service)
+    assert app.animation_level == "none"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: faulty_service.held == 1)
+        assert "Loading…" in screen_text(app)
+        assert app.start_screen.query_one(LoadingIndicator).auto_refresh is None
+        faulty_service.release()
+        await settle(pilot, lambda: isinstance(app.screen, InvoicesScreen))
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "full")
     assert make_app().animation_level != "none"
 

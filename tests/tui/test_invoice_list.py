@@ -489,6 +489,7 @@ async def test_slow_load_shows_a_loading_state_then_the_rows(make_app, faulty_se
         await wait_for(pilot, lambda: screen.query_one("#list").loading, timeout=LOADING_DELAY + 5)
         assert screen.is_loading
         assert "Loading paid invoices… (page 1)" in screen_text(app)
+        await wait_for(pilot, lambda: "Loading…" in screen_text(app))  # over the table, in words
         faulty_service.release()
         await settle(pilot)
         assert not screen.query_one("#list").loading
