@@ -34,6 +34,16 @@ def test_importing_the_remote_client_loads_no_database_code():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_importing_the_remote_client_leaves_httpx_s_command_line_tool_out():
+    # click, pygments and rich's syntax highlighting: 3 MiB of every remote start (remote.py).
+    code = (
+        "import hostui.services.remote, sys, httpx; "
+        "bad = [m for m in sys.modules if m.startswith(('click', 'pygments'))]; "
+        "assert not bad, bad; assert httpx.AsyncClient"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_remote_service_satisfies_the_protocol():
     assert isinstance(RemoteService("http://127.0.0.1:1", "token"), PortalService)
 
