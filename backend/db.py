@@ -48,6 +48,11 @@ def make_engine(url: str) -> Engine:
         _configure_sqlite(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
+        # The tables' PostgreSQL-only index predicates (see backend.models), now that this
+        # process uses the dialect anyway.
+        from backend.models import attach_postgresql_predicates
+
+        attach_postgresql_predicates()
         return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:/// or postgresql+psycopg://")
 
