@@ -64,7 +64,6 @@ __all__ = [
 DEFAULT_LOCALE = "en"
 
 
-
 @dataclass(frozen=True)
 class NumberSymbols:
     """A locale's signs in numbers, as CLDR has them (Babel's ``get_decimal_symbol`` & co.)."""
@@ -82,12 +81,12 @@ NUMBER_SYMBOLS = {
 _GROUP_SIZE = 3
 
 
-def _date_text(day: date, locale: str) -> str:
-    # English keeps ISO 8601: sortable, and unambiguous on either side of the Atlantic.
-    if locale == "de":
-        return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
-    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
-
+# The day, per locale (tests/test_formatting.py formats one in every supported locale).
+# English keeps ISO 8601: sortable, and unambiguous on either side of the Atlantic.
+_DATE_FORMATS = {
+    "en": "{year:04d}-{month:02d}-{day:02d}",
+    "de": "{day:02d}.{month:02d}.{year:04d}",
+}
 
 SUPPORTED_LOCALES = tuple(NUMBER_SYMBOLS)
 
@@ -166,7 +165,7 @@ def format_date(value: date | datetime, locale: str = DEFAULT_LOCALE) -> str:
         value = _utc(value).date()
     elif not isinstance(value, date):
         raise TypeError(f"not a date: {value!r}")
-    return _date_text(value, locale)
+    return _DATE_FORMATS[locale].format(year=value.year, month=value.month, day=value.day)
 
 
 def format_datetime(value: datetime, locale: str = DEFAULT_LOCALE) -> str:

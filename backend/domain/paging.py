@@ -83,7 +83,14 @@ def newest_first_page(
         statement = statement.offset((page - 1) * page_size)
     statement = statement.order_by(at_column.desc(), id_column.desc())
     # One row more than the page says whether another page follows, without counting.
-    results = session.exec(statement.limit(page_size + 1)).all()
+    return _page_and_next(session.exec(statement.limit(page_size + 1)).all(), page_size, position_of)
+
+
+def _page_and_next(
+    results: Sequence[Any], page_size: int, position_of: Callable[[Any], Position]
+) -> tuple[Sequence[Any], str | None]:
+    """A page from up to ``page_size + 1`` results, and where the next starts (the extra row
+    only says that there is one)."""
     if len(results) <= page_size:
         return results, None
     results = results[:page_size]
@@ -110,7 +117,11 @@ def capped_count(session: Session, matching: Any, cap: int = COUNT_CAP) -> tuple
     """How many rows ``matching`` (a select of ids) finds, counting no further than ``cap``:
     (count, whether it stopped)."""
     matching = matching.limit(cap + 1).subquery()
-    counted = session.execute(select(func.count()).select_from(matching)).scalar_one()
+    return _capped(session.execute(select(func.count()).select_from(matching)).scalar_one(), cap)
+
+
+def _capped(counted: int, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """A count that stopped one past ``cap``: (what to show, whether it is "cap+")."""
     return min(counted, cap), counted > cap
 
 
@@ -161,10 +172,7 @@ def page_of(
         ).all()
     else:
         results = connection.execute(statements.by_offset, {**values, "page_offset": (page - 1) * page_size}).all()
-    if len(results) <= page_size:
-        return results, None
-    results = results[:page_size]
-    return results, position_of(results[-1]).token()
+    return _page_and_next(results, page_size, position_of)
 
 
 def count_of(
@@ -174,5 +182,4 @@ def count_of(
     """As ``list_total``, for a list built by ``newest_first`` with ``values`` bound."""
     if _whole_list_shown(page, after, more):
         return shown, False
-    counted = connection.execute(statements.count, values).scalar_one()
-    return min(counted, COUNT_CAP), counted > COUNT_CAP
+    return _capped(connection.execute(statements.count, values).scalar_one())
