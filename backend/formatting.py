@@ -49,6 +49,7 @@ __all__ = [
     "FormattingError",
     "format_money",
     "format_integer",
+    "format_decimal",
     "format_date",
     "format_datetime",
     "BYTE_UNITS",
@@ -137,6 +138,14 @@ def format_integer(value: int, locale: str = DEFAULT_LOCALE) -> str:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"not an integer: {value!r}")
     return _decimal_text(Decimal(value), 0, _check_locale(locale))
+
+
+def format_decimal(value: Decimal, locale: str = DEFAULT_LOCALE) -> str:
+    """A decimal that is not money (an exchange rate) with exactly its own places:
+    ``Decimal("0.9400")`` -> ``"0.9400"`` (``"0,9400"`` in ``de``)."""
+    if isinstance(value, float) or not isinstance(value, Decimal) or not value.is_finite():
+        raise TypeError(f"not a finite Decimal: {value!r}")
+    return _decimal_text(value, max(0, -value.as_tuple().exponent), _check_locale(locale))
 
 
 def _decimal_text(value: Decimal, places: int, locale: str) -> str:

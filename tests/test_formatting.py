@@ -23,6 +23,7 @@ from backend.formatting import (
     format_bytes,
     format_date,
     format_datetime,
+    format_decimal,
     format_integer,
     format_money,
 )
@@ -262,3 +263,16 @@ def test_traffic_units_refuse_unknown_units_and_non_numbers():
         format_bitrate("12")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         format_bytes(True)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_rates_keep_their_places_and_read_as_babel_writes_them(locale):
+    from babel.numbers import format_decimal as babel_format_decimal
+
+    for value in [Decimal("0.9400"), Decimal("1"), Decimal("1.08"), Decimal("1234.5678"), Decimal("0.000001")]:
+        places = max(0, -value.as_tuple().exponent)
+        pattern = "#,##0" + ("." + "0" * places if places else "")
+        assert format_decimal(value, locale) == babel_format_decimal(value, format=pattern, locale=locale)
+    assert format_decimal(Decimal("0.9400"), "de") == "0,9400"
+    with pytest.raises(TypeError):
+        format_decimal(0.94, locale)  # type: ignore[arg-type]

@@ -9,10 +9,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from backend.contract import PaymentMethodCode
-from backend.formatting import SUPPORTED_LOCALES, format_date, format_datetime, format_money
+from backend.formatting import SUPPORTED_LOCALES, format_date, format_datetime, format_decimal, format_money
 from hostui.i18n import N_, _, current_language
 
-__all__ = ["money", "day", "day_time", "method_label", "METHOD_LABELS", "METHOD_SHORT"]
+__all__ = ["money", "figure", "day", "day_time", "method_label", "METHOD_LABELS", "METHOD_SHORT"]
 
 METHOD_LABELS = {
     PaymentMethodCode.BALANCE: N_("account balance"),
@@ -36,6 +36,11 @@ def locale() -> str:
 def money(amount: Decimal, currency: str) -> str:
     """``1,234.50 EUR`` / ``1.234,50 EUR``, never rounded: ``backend.formatting.format_money``."""
     return format_money(amount, currency, locale())
+
+
+def figure(value: Decimal) -> str:
+    """``0.9400`` / ``0,9400``: a figure that is not money (a rate), with its own places."""
+    return format_decimal(value, locale())
 
 
 def day(moment: datetime | None) -> str:

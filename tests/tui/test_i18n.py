@@ -162,6 +162,10 @@ async def test_every_screen_is_german_for_a_german_customer(make_app, demo_servi
             await pilot.press("3")
             await settle(pilot)
             _check(app, "ticket list")
+            # The cells too, which are no catalogue phrases: status, priority, who spoke last.
+            cells = {word for line in screen_text(app).splitlines()[4:-4] for word in line.split()}
+            assert not cells & {"open", "closed", "high", "you", "support"}, cells
+            assert cells & {"Sie", "Support"} and cells & {"offen", "geschlossen"}, cells
             await pilot.press("enter")
             await settle(pilot, lambda: isinstance(app.screen, ThreadScreen) and app.screen.ticket is not None)
             _check(app, "ticket thread")
@@ -176,6 +180,8 @@ async def test_every_screen_is_german_for_a_german_customer(make_app, demo_servi
             await settle(pilot, lambda: isinstance(app.screen, SettingsScreen) and app.screen.settings is not None)
             for tab in ("renewal", "money", "mailboxes", "security", "profile"):
                 _check(app, f"Settings ({tab})")
+                if tab == "money":
+                    assert "0,9400" in screen_text(app)  # the rates read German too
                 await pilot.press("right_square_bracket")
                 await settle(pilot)
     finally:

@@ -33,7 +33,7 @@ from hostui.screens.settings.dialogs import (
     MailboxDialog,
     ProfileChangeDialog,
 )
-from hostui.widgets.formatting import day
+from hostui.widgets.formatting import day, figure
 from hostui.widgets.key_bar import KeyBar
 from hostui.widgets.section_header import SectionHeader
 
@@ -191,7 +191,7 @@ class SettingsScreen(SectionScreen):
         rates.add_column(_("Rate"))
         rates.add_column(_("per EUR"), justify="right")
         for option in settings.currencies:
-            rates.add_row(f"{option.code} {option.name}", str(option.rate))
+            rates.add_row(f"{option.code} {option.name}", figure(option.rate))
         self.query_one("#money", Static).update(Group(grid, Text(""), rates))
 
     def _show_mailboxes(self, settings: AccountSettings) -> None:
@@ -326,7 +326,7 @@ class SettingsScreen(SectionScreen):
 
     def action_currency(self) -> None:
         assert self.settings is not None
-        options = [(c.code, _("{code}  {name}  ({rate} per EUR)").format(code=c.code, name=c.name, rate=c.rate)) for c in self.settings.currencies]
+        options = [(c.code, _("{code}  {name}  ({rate} per EUR)").format(code=c.code, name=c.name, rate=figure(c.rate))) for c in self.settings.currencies]
         self.app.push_screen(
             ChoiceDialog(_("Currency"), _("The currency of new invoices and of the balance:"), options,
                          self.settings.currency, host_app(self).service.set_currency),

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from backend.contract import AuthorKind, Importance, TicketRow, TicketStatus
 from hostui.frame.actions import ActionTable, ObjectAction
-from hostui.i18n import N_
+from hostui.i18n import N_, _
 
 __all__ = ["TICKET_ACTIONS", "status_text", "importance_text", "last_author_text", "unread_mark"]
 
@@ -39,19 +39,19 @@ TICKET_ACTIONS: ActionTable[TicketRow] = ActionTable(
 
 def status_text(row: TicketRow) -> Text:
     if row.status == TicketStatus.CLOSED:
-        return Text("closed", style="dim")
-    return Text("open", style="green")
+        return Text(_("closed"), style="dim")
+    return Text(_("open"), style="green")
 
 
 def importance_text(row: TicketRow) -> Text:
-    return Text("high", style="bold red") if row.importance == Importance.HIGH else Text("normal")
+    return Text(_("high"), style="bold red") if row.importance == Importance.HIGH else Text(_("normal"))
 
 
 def last_author_text(row: TicketRow) -> Text:
     """Who spoke last: "support" (waiting for you) or "you" (waiting for support)."""
     if row.last_author == AuthorKind.STAFF:
-        return Text("support", style="bold")
-    return Text("you", style="dim")
+        return Text(_("support"), style="bold")
+    return Text(_("you"), style="dim")
 
 
 def unread_mark(row: TicketRow) -> Text:
