@@ -70,7 +70,9 @@ async def test_every_transition_ends_in_the_observed_state(service, portal, runn
     for start, action, end in TRANSITIONS:
         server = server_of(portal, demo_customer_id, power_state=start)
         job = await service.power(server.id, action, key())
-        assert job.kind.value == action.value and job.state == JobState.QUEUED
+        # The answer is the job as it stands once queued: a runner already at work may have
+        # picked it up by then (seen once in a full suite: running).
+        assert job.kind.value == action.value and job.state in (JobState.QUEUED, JobState.RUNNING)
         assert job.started_by == "demo" and job.started_from
         done = await wait_for_job(service, job.id)
         assert done.state == JobState.SUCCEEDED, (start, action, done.error)
