@@ -277,7 +277,8 @@ class HostUIApp(App[None]):
             _section_class(mode)
         for module in _WARM_MODULES:
             importlib.import_module(module)
-        # The in-process service has modules of its own to import (LocalService.warm_up).
+        # The in-process service has modules of its own to import, and a local profile's
+        # job runner to start (LocalService.warm_up).
         warm_service = getattr(self._service, "warm_up", None)
         if warm_service is not None:
             warm_service()

@@ -131,10 +131,8 @@ class LocalConnector:
     def _service(portal, customer_id: int) -> PortalService:  # noqa: ANN001 - a backend.portal.Portal
         from hostui.services.local import LocalService
 
-        service = LocalService(portal, customer_id)
         # No server runs this profile's jobs (reboots, reinstalls): hostui's process does.
-        service.start_jobs()
-        return service
+        return LocalService(portal, customer_id, carry_out_jobs=True)
 
     def _open(self):  # noqa: ANN202 - backend.portal.Portal, imported lazily
         from backend.portal import open_portal, system_clock

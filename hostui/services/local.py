@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import threading
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
@@ -80,10 +81,17 @@ def _call(module: str, name: str, *args: object) -> Any:
 
 
 class LocalService:
-    def __init__(self, portal: Portal, customer_id: int) -> None:
+    def __init__(self, portal: Portal, customer_id: int, *, carry_out_jobs: bool = False) -> None:
+        """``carry_out_jobs``: no server runs this database's server jobs (a local profile), so
+        this service starts their runner, in ``warm_up``: after the first screen, which the
+        runner's imports and first claims would otherwise hold up by some 80 ms."""
         self._portal = portal
         self._customer_id = customer_id
+        self._carry_out_jobs = carry_out_jobs
         self._job_runner = None
+        # warm_up starts the runner in a thread while aclose may be stopping it on the loop.
+        self._jobs_lock = threading.Lock()
+        self._closed = False
 
     @property
     def portal(self) -> Portal:
@@ -95,13 +103,16 @@ class LocalService:
         module, name = function.split(".")
         return await asyncio.to_thread(_call, module, name, self._portal, *args)
 
-    @staticmethod
-    def warm_up() -> None:
-        """Import the domain modules the sections call, so the first key that needs one does
-        not wait for it (the PDF documents' are left to the first document: their save
-        dialog is on screen meanwhile, and they weigh some 20 MiB)."""
+    def warm_up(self) -> None:
+        """Once the first screen is up (blocking: run it in a thread): import the domain
+        modules the sections call, so the first key that needs one does not wait for it (the
+        PDF documents' are left to the first document: their save dialog is on screen
+        meanwhile, and they weigh some 20 MiB); then start the job runner if this service
+        carries out the jobs."""
         for module in WARM_MODULES:
             _domain(module)
+        if self._carry_out_jobs:
+            self.start_jobs()
 
     async def account(self) -> AccountSummary:
         return await self._run("accounts.account_summary", self._customer_id)
@@ -277,18 +288,22 @@ class LocalService:
     def start_jobs(self) -> None:
         """Run queued server jobs in this process until ``aclose`` (or ``stop_jobs``); jobs left
         running when a process died are resumed or failed here."""
-        if self._job_runner is None:
-            from backend.jobs.runner import JobRunner
+        from backend.jobs.runner import JobRunner
 
-            self._job_runner = JobRunner(self._portal).start()
+        with self._jobs_lock:
+            if self._job_runner is None and not self._closed:
+                self._job_runner = JobRunner(self._portal).start()
 
     async def stop_jobs(self) -> None:
         """Stop the runner; a job in progress is handed back at its next step, for the next
         start to resume."""
-        runner, self._job_runner = self._job_runner, None
+        with self._jobs_lock:
+            runner, self._job_runner = self._job_runner, None
         if runner is not None:
             await asyncio.to_thread(runner.stop)
 
     async def aclose(self) -> None:
+        with self._jobs_lock:
+            self._closed = True  # a warm-up still under way starts no runner now
         await self.stop_jobs()
         await asyncio.to_thread(self._portal.dispose)

@@ -357,6 +357,30 @@ async def test_local_profile_with_unknown_login_explains(tmp_path, sqlite_portal
         assert app.start_screen.query_one("#error", Static).display
 
 
+async def test_a_local_profile_runs_the_server_jobs_once_its_first_screen_is_up(
+    tmp_path, sqlite_portal, monkeypatch
+) -> None:
+    """No server runs a local profile's jobs, so hostui does; their runner starts with the
+    warm-up after the first page, not on the way to it, and never after the service closed."""
+    monkeypatch.setenv("HOSTUI_DATA_DIR", str(tmp_path / "data"))
+    profile = LocalProfile(database=sqlite_portal.settings.database_url, login="demo")
+    service = await LocalConnector("local", profile, clock=fixed_clock).connect(lambda message: None)
+    try:
+        assert not service.runs_jobs
+        await asyncio.to_thread(service.warm_up)
+        assert service.runs_jobs
+    finally:
+        await service.aclose()
+    assert not service.runs_jobs
+    await asyncio.to_thread(service.warm_up)
+    assert not service.runs_jobs
+
+    app = HostUIApp(connector=LocalConnector("local", profile, clock=fixed_clock), clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, InvoicesScreen))
+        await wait_for(pilot, lambda: app.service.runs_jobs)
+
+
 async def test_slow_start_does_not_block_the_event_loop(make_app, faulty_service, monkeypatch) -> None:
     """Construction is cheap and connecting happens in a worker: the app paints at once."""
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "full")  # so that the indicator spins
