@@ -10,6 +10,7 @@ do not give one plain head (then it decides, as it always did).
 from __future__ import annotations
 
 import ast
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,10 +33,19 @@ def _config() -> Config:
     return config
 
 
-def _revision_lines(path: Path) -> tuple[str, tuple[str, ...]] | None:
-    """(revision, its down revisions) as a migration file assigns them, or None if it does not."""
+# alembic's template assigns each on one line of its own, at the top level; reading just those
+# lines spares every start parsing every migration (the first alone is a long file).
+_ASSIGNMENT = re.compile(r"^(revision|down_revision)[ \t]*(?::[^=\n]*)?=[ \t]*(.*)$", re.MULTILINE)
+
+
+def _assigned(source: str, path: Path) -> dict[str, object]:
+    """The values of ``revision`` and ``down_revision`` at a migration's top level."""
+    try:
+        return {name: ast.literal_eval(value) for name, value in _ASSIGNMENT.findall(source)}
+    except (SyntaxError, ValueError):
+        pass  # a value spread over several lines: read the whole file
     values: dict[str, object] = {}
-    for node in ast.parse(path.read_text(encoding="utf-8"), str(path)).body:
+    for node in ast.parse(source, str(path)).body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
@@ -44,6 +54,12 @@ def _revision_lines(path: Path) -> tuple[str, tuple[str, ...]] | None:
             continue
         if name in ("revision", "down_revision"):
             values[name] = ast.literal_eval(node.value)
+    return values
+
+
+def _revision_lines(path: Path) -> tuple[str, tuple[str, ...]] | None:
+    """(revision, its down revisions) as a migration file assigns them, or None if it does not."""
+    values = _assigned(path.read_text(encoding="utf-8"), path)
     revision, down = values.get("revision"), values.get("down_revision")
     if not isinstance(revision, str):
         return None

@@ -37,6 +37,16 @@ def test_heads_follow_down_revisions_branches_and_merges(tmp_path: Path) -> None
     assert migrate.heads_in(tmp_path) == {"d"}
 
 
+def test_annotated_and_multi_line_assignments_are_read(tmp_path: Path) -> None:
+    """Newer alembic templates annotate the assignments; a merge's down revisions may be
+    written over several lines (then the whole file is parsed)."""
+    (tmp_path / "a.py").write_text("revision: str = 'a'  # the first\ndown_revision: str | None = None\n")
+    (tmp_path / "b.py").write_text("revision = 'b'\ndown_revision = 'a'\n")
+    (tmp_path / "c.py").write_text("revision = 'c'\ndown_revision = 'a'\n")
+    (tmp_path / "d.py").write_text("revision = 'd'\ndown_revision = (\n    'b',\n    'c',\n)\n")
+    assert migrate.heads_in(tmp_path) == {"d"}
+
+
 def test_an_unreadable_file_leaves_the_answer_to_alembic(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text("revision = make_revision()\n")
     assert migrate.heads_in(tmp_path) is None
