@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Integer, LargeBinary, Text, UniqueConstraint, text
 from sqlalchemy.sql.elements import TextClause
+from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
 
 from backend.db_types import UTCDateTime
@@ -41,10 +42,18 @@ def attach_postgresql_predicates() -> None:
         index.dialect_options["postgresql"]["where"] = where
 
 
+class _Table(SQLModel):
+    """The base of every table. Rows come from the database or from the domain's own code,
+    which SQLModel does not validate, so pydantic's validator and serializer for a table are
+    built on first use rather than at import: some 15 ms of every process's start."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
 # --- accounts -------------------------------------------------------------------------
 
 
-class Customer(SQLModel, table=True):
+class Customer(_Table, table=True):
     __tablename__ = "customer"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -68,7 +77,7 @@ class Customer(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class ApiToken(SQLModel, table=True):
+class ApiToken(_Table, table=True):
     """A bearer token of the HTTP API. Only its SHA-256 is stored."""
 
     __tablename__ = "api_token"
@@ -86,7 +95,7 @@ class ApiToken(SQLModel, table=True):
 MAILBOX_PURPOSES = ("billing", "technical", "finance", "mailing")
 
 
-class Mailbox(SQLModel, table=True):
+class Mailbox(_Table, table=True):
     """An alternative address of the customer; what it receives is in ``mailbox_route``."""
 
     __tablename__ = "mailbox"
@@ -98,7 +107,7 @@ class Mailbox(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class MailboxRoute(SQLModel, table=True):
+class MailboxRoute(_Table, table=True):
     """Which mailbox receives one kind of mail (a purpose) instead of the registration address.
 
     The routing table: at most one route per customer and purpose, so where a kind of mail
@@ -120,7 +129,7 @@ class MailboxRoute(SQLModel, table=True):
     mailbox_id: int = Field(foreign_key="mailbox.id", index=True)
 
 
-class LoginEvent(SQLModel, table=True):
+class LoginEvent(_Table, table=True):
     """One login attempt, whatever became of it: the login history and the throttle's memory.
 
     Attempts for user names that do not exist are recorded too (``customer_id`` is null), so
@@ -148,7 +157,7 @@ class LoginEvent(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=16)
 
 
-class AuditLog(SQLModel, table=True):
+class AuditLog(_Table, table=True):
     """Every state change, who made it and through which door (tui, api, paylink, system)."""
 
     __tablename__ = "audit_log"
@@ -167,7 +176,7 @@ class AuditLog(SQLModel, table=True):
 # --- catalogue ------------------------------------------------------------------------
 
 
-class Tariff(SQLModel, table=True):
+class Tariff(_Table, table=True):
     __tablename__ = "tariff"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -184,7 +193,7 @@ class Tariff(SQLModel, table=True):
     bandwidth: str = Field(default="1 Gbit/s", max_length=32)
 
 
-class OsImage(SQLModel, table=True):
+class OsImage(_Table, table=True):
     __tablename__ = "os_image"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -196,7 +205,7 @@ class OsImage(SQLModel, table=True):
     deprecated: bool = Field(default=False)
 
 
-class PaymentMethod(SQLModel, table=True):
+class PaymentMethod(_Table, table=True):
     """A way to pay, offered by the provider: account balance, bank transfer, card."""
 
     __tablename__ = "payment_method"
@@ -210,7 +219,7 @@ class PaymentMethod(SQLModel, table=True):
 # --- orders and servers ----------------------------------------------------------------
 
 
-class ServiceOrder(SQLModel, table=True):
+class ServiceOrder(_Table, table=True):
     """An order for a service (a dedicated server or a VPS) and its billing period."""
 
     __tablename__ = "service_order"
@@ -232,7 +241,7 @@ class ServiceOrder(SQLModel, table=True):
     auto_renew: bool | None = Field(default=None, nullable=True)
 
 
-class OrderItem(SQLModel, table=True):
+class OrderItem(_Table, table=True):
     """Something billed with an order besides its tariff: an add-on (recurring, billed every
     period with the server) or a one-time charge (only on the order's first invoice)."""
 
@@ -248,7 +257,7 @@ class OrderItem(SQLModel, table=True):
     recurring: bool = Field(default=True)
 
 
-class Server(SQLModel, table=True):
+class Server(_Table, table=True):
     __tablename__ = "server"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -275,7 +284,7 @@ class Server(SQLModel, table=True):
     )
 
 
-class KvmSession(SQLModel, table=True):
+class KvmSession(_Table, table=True):
     """IP-KVM credentials issued on request. The password is shown once and stored only as
     its SHA-256 (it is random and long, so no slow hash is needed), with its expiry."""
 
@@ -291,7 +300,7 @@ class KvmSession(SQLModel, table=True):
     issued_from: str = Field(max_length=45)  # the client address
 
 
-class ServerIp(SQLModel, table=True):
+class ServerIp(_Table, table=True):
     __tablename__ = "server_ip"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -303,7 +312,7 @@ class ServerIp(SQLModel, table=True):
     reverse_dns: str | None = Field(default=None, max_length=253)
 
 
-class TrafficSample(SQLModel, table=True):
+class TrafficSample(_Table, table=True):
     """Bytes in and out of a server over one 5-minute interval starting at ``at``.
 
     Reports only ever sum samples per hour, day or month (backend/domain/traffic.py), so
@@ -329,7 +338,7 @@ ACTIVE_JOB_STATES = ("queued", "running")
 _ACTIVE_JOB = text("state IN ('queued', 'running')")
 
 
-class ServerJob(SQLModel, table=True):
+class ServerJob(_Table, table=True):
     """A power action or a reinstall, carried out by the job runner step by step.
 
     One active (queued or running) job per server is enforced by a partial unique index, so
@@ -376,7 +385,7 @@ class ServerJob(SQLModel, table=True):
 # --- billing -------------------------------------------------------------------------
 
 
-class InvoiceSequence(SQLModel, table=True):
+class InvoiceSequence(_Table, table=True):
     """Gapless invoice numbering: the row is locked and bumped inside the issuing transaction."""
 
     __tablename__ = "invoice_sequence"
@@ -391,7 +400,7 @@ class InvoiceSequence(SQLModel, table=True):
 _UNPAID_PERIOD = text("status = 'unpaid' AND order_id IS NOT NULL AND period_start IS NOT NULL")
 
 
-class Invoice(SQLModel, table=True):
+class Invoice(_Table, table=True):
     __tablename__ = "invoice"
     __table_args__ = (
         # The list's sort key whole, for keyset paging (see migration 0010).
@@ -420,7 +429,7 @@ class Invoice(SQLModel, table=True):
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
-class InvoiceLine(SQLModel, table=True):
+class InvoiceLine(_Table, table=True):
     __tablename__ = "invoice_line"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -432,7 +441,7 @@ class InvoiceLine(SQLModel, table=True):
     amount_minor: int = Field(sa_type=BigInteger)
 
 
-class PayLink(SQLModel, table=True):
+class PayLink(_Table, table=True):
     """A pay-without-login link for one invoice. Only the token's SHA-256 is stored."""
 
     __tablename__ = "pay_link"
@@ -445,7 +454,7 @@ class PayLink(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
-class Payment(SQLModel, table=True):
+class Payment(_Table, table=True):
     __tablename__ = "payment"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -461,7 +470,7 @@ class Payment(SQLModel, table=True):
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
-class BalanceEntry(SQLModel, table=True):
+class BalanceEntry(_Table, table=True):
     """The account-balance ledger: the balance column is the sum of these entries."""
 
     __tablename__ = "balance_entry"
@@ -478,7 +487,7 @@ class BalanceEntry(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class CurrencyRate(SQLModel, table=True):
+class CurrencyRate(_Table, table=True):
     """What one EUR is worth in a currency the portal bills in, and as of when.
 
     The rate is a decimal kept as text, exact on both databases (SQLite has no exact
@@ -494,7 +503,7 @@ class CurrencyRate(SQLModel, table=True):
     as_of: datetime = Field(sa_type=UTCDateTime)
 
 
-class IdempotencyRecord(SQLModel, table=True):
+class IdempotencyRecord(_Table, table=True):
     """The stored result of a money-moving request, replayed when the same key comes again."""
 
     __tablename__ = "idempotency_record"
@@ -512,7 +521,7 @@ class IdempotencyRecord(SQLModel, table=True):
 # --- tickets and mail -------------------------------------------------------------------
 
 
-class Ticket(SQLModel, table=True):
+class Ticket(_Table, table=True):
     """A support ticket. ``updated_at`` is its last activity (its newest message's time).
 
     ``last_message_id`` is the newest message's id, so whether a reader is behind is one
@@ -543,7 +552,7 @@ class Ticket(SQLModel, table=True):
     change_seq: int = Field(default=0, sa_type=BigInteger)
 
 
-class TicketMessage(SQLModel, table=True):
+class TicketMessage(_Table, table=True):
     __tablename__ = "ticket_message"
     __table_args__ = (Index("ix_ticket_message_ticket_at", "ticket_id", "created_at"),)
 
@@ -555,7 +564,7 @@ class TicketMessage(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class TicketReadState(SQLModel, table=True):
+class TicketReadState(_Table, table=True):
     """How far one reader has read a ticket: the id of the last message read (ids never tie,
     timestamps can). A ticket is unread when a message with a greater id exists."""
 
@@ -568,7 +577,7 @@ class TicketReadState(SQLModel, table=True):
     last_read_message_id: int | None = Field(default=None)  # None: nothing read yet
 
 
-class OutboundMail(SQLModel, table=True):
+class OutboundMail(_Table, table=True):
     """The durable outbox: mail the portal sends (ticket copies), enqueued in the transaction
     that made it and delivered over SMTP by backend/mail/sender.py.
 
