@@ -65,6 +65,18 @@ class SectionScreen(Screen[None]):
         Binding("q", "app.quit", N_("Quit"), id="app.quit"),
     ]
 
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(name=name, id=id, classes=classes)
+        # Textual re-parses every stylesheet and restyles every widget twice when a mode's
+        # screen is first shown, because a new screen counts as styled by no CSS at all
+        # (count -1): some 50 ms before the first page, and again before each section's
+        # first visit. One made now is styled by the CSS as it is now, as it mounts; should
+        # the CSS change before then (a theme), the counts differ and Textual restyles it.
+        try:
+            self._css_update_count = self.app._css_update_count
+        except RuntimeError:
+            pass  # made outside an app (NoActiveAppError): Textual's default stands
+
     @property
     def section(self) -> Section:
         return section_for(self.SECTION)

@@ -8,6 +8,7 @@ import gc
 import threading
 
 import httpx
+from textual.color import Color
 from textual.widgets import LoadingIndicator, Static
 
 from backend.contract import AccountSummary, AuthenticationFailed, InvoiceFilter, ServiceUnavailable
@@ -74,6 +75,35 @@ async def test_keys_1_to_4_switch_sections(make_app, demo_service) -> None:
         assert isinstance(app.screen, InvoicesScreen)
         # Coming back keeps the list (the mode's screen is kept).
         assert app.screen.table.row_count == min(unpaid, app.page_size)
+
+
+async def test_a_section_shown_the_first_time_is_styled_without_parsing_the_css_again(make_app) -> None:
+    """Textual re-parsed every stylesheet twice for each section's first visit (SectionScreen
+    says it is styled by the CSS of the moment it is made); a theme changed in between still
+    restyles a section made before it."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        stylesheet = app.stylesheet
+        reparse, reparsed = stylesheet.reparse, []
+
+        def counted() -> None:
+            reparsed.append(app.current_mode)
+            reparse()
+
+        stylesheet.reparse = counted  # type: ignore[method-assign]
+        await pilot.press("2")
+        await settle(pilot, lambda: app.current_mode == "orders")
+        assert reparsed == []
+        dark = app.current_theme.background
+        app.theme = "textual-light"
+        await settle(pilot)
+        assert reparsed  # the theme, and only the theme
+        assert app.current_theme.background != dark
+        for key, mode in (("3", "tickets"), ("1", "invoices")):  # made after the change, and before it
+            await pilot.press(key)
+            await settle(pilot, lambda mode=mode: app.current_mode == mode)
+            assert app.screen.styles.background == Color.parse(app.current_theme.background), mode
 
 
 async def test_q_quits_from_a_section(make_app) -> None:
