@@ -38,13 +38,17 @@ from backend.security import dummy_password_hash
 __all__ = ["API_THREADS", "create_app", "error_body", "flat_routes", "readable_validation_error"]
 
 # Requests the threadpool runs at once (anyio's default is 40). The routes hold the GIL for
-# most of their time, so more threads add GIL hand-offs, not throughput: with the invoice list
-# at about a millisecond of work, 16 clients were served at the same rate by 4 threads as by
-# 16, with half the p99 (about 40 ms instead of 90) and less CPU per request. The price: four
-# slow requests at once (large CSV exports) make the others wait. Each thread needs a database
-# connection: this many stay below ``backend.db.POOL_SIZE``, leaving room for the background
-# workers, so no request opens (and then closes) an overflow connection.
-API_THREADS = 4
+# most of their time, so more threads add GIL hand-offs, not throughput: every database call
+# lets the GIL go, and each thread waiting for it takes it, so with more threads each request
+# changes hands more often (the server's system time fell from about a quarter of its CPU to
+# a seventh going from 4 threads to 2). The invoice list at 16 clients on SQLite: 16 threads
+# served it at the rate of 4, with twice the p99; 2 threads serve it about a quarter faster
+# than 4 (about 600 against 450 req/s, 1.7 against 2.3 ms of CPU per request, p99 39 against
+# 50 ms), as fast as 1, and PostgreSQL no slower. The price: two slow requests at once (large
+# CSV exports) make the others wait. Each thread needs a database connection: this many stay
+# below ``backend.db.POOL_SIZE``, leaving room for the background workers, so no request
+# opens (and then closes) an overflow connection.
+API_THREADS = 2
 
 
 class HealthStatus(BaseModel):
