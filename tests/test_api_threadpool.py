@@ -1,0 +1,90 @@
+"""A logged-in request costs one threadpool round trip: the token check runs in the endpoint's
+own call (backend/api/routing.py), and still decides the answer first, as FastAPI's order of
+dependencies did: a request without a valid token is refused as not logged in whatever else
+is wrong with it, and one from outside the account's IP ranges is refused (and noted in the
+login history) before its input is looked at."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import anyio.to_thread
+import httpx
+import pytest
+from sqlmodel import select
+
+from backend.db import read_session
+from backend.models import LoginEvent
+
+API = "/api/v1"
+EXPIRED = {"error": "authentication_failed", "detail": "not logged in, or the session has expired: log in again"}
+REFUSED = {"error": "forbidden", "detail": "this request is not allowed"}
+
+
+@pytest.fixture
+def app_client(live_server: str, demo_token: str) -> Iterator[httpx.Client]:
+    """The real server (in this process, so its threadpool can be watched), from 127.0.0.1."""
+    with httpx.Client(base_url=live_server, headers={"Authorization": f"Bearer {demo_token}"}) as client:
+        yield client
+
+
+@pytest.fixture
+def threadpool_calls(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every function the app hands to anyio's threadpool."""
+    calls: list[object] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counted(function, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        calls.append(function)
+        return await run_sync(function, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "path", [f"{API}/invoices", f"{API}/invoices?status=all&page_size=7", f"{API}/account", f"{API}/orders"]
+)
+def test_a_logged_in_read_is_one_threadpool_round_trip(app_client, threadpool_calls, path):
+    app_client.get(path).raise_for_status()  # warm: first-use work stays out of the count
+    threadpool_calls.clear()
+    assert app_client.get(path).status_code == 200
+    assert len(threadpool_calls) == 1
+
+
+def test_a_refused_token_is_one_threadpool_round_trip_too(app_client, threadpool_calls):
+    answer = app_client.get(f"{API}/invoices", headers={"Authorization": "Bearer no-such-token"})
+    assert (answer.status_code, answer.json()) == (401, EXPIRED)
+    assert len(threadpool_calls) == 1
+
+
+@pytest.mark.parametrize(
+    "method, path, extra",
+    [
+        ("GET", f"{API}/invoices?page=0", {}),
+        ("GET", f"{API}/invoices?status=bogus&page_size=0", {}),
+        ("GET", f"{API}/invoices/not-a-number", {}),
+        ("POST", f"{API}/invoices/1/payments", {"json": {"method": "cash"}}),  # no key, bad body
+        ("PUT", f"{API}/settings/ip-ranges", {"json": {"ranges": "nope"}}),
+    ],
+)
+def test_a_dead_token_is_refused_before_invalid_input(app_client, method, path, extra):
+    answer = app_client.request(method, path, headers={"Authorization": "Bearer no-such-token"}, **extra)
+    assert (answer.status_code, answer.json()) == (401, EXPIRED)
+    # With a live token the same request is invalid input.
+    assert app_client.request(method, path, **extra).status_code == 422
+
+
+def test_an_address_outside_the_ranges_is_refused_before_invalid_input(portal, app_client, demo_customer_id):
+    saved = app_client.put(f"{API}/settings/ip-ranges", json={"ranges": ["192.0.2.0/24"], "confirm_lockout": True})
+    assert saved.status_code == 200, saved.text
+    for path in (f"{API}/invoices?page=0", f"{API}/invoices/not-a-number", f"{API}/invoices"):
+        answer = app_client.get(path)
+        assert (answer.status_code, answer.json()) == (403, REFUSED), path
+    with read_session(portal.engine) as session:
+        noted = session.exec(
+            select(LoginEvent.ip, LoginEvent.reason).where(
+                LoginEvent.customer_id == demo_customer_id, LoginEvent.reason == "request_ip"
+            )
+        ).all()
+    assert noted == [("127.0.0.1", "request_ip")]  # the first refusal, an invalid request's
