@@ -30,13 +30,13 @@ def app_client(live_server: str, demo_token: str) -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def threadpool_calls(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """Every function the app hands to anyio's threadpool."""
+    """The limiter of every call the app hands to anyio's threadpool (None: the shared one)."""
     calls: list[object] = []
     run_sync = anyio.to_thread.run_sync
 
-    async def counted(function, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-        calls.append(function)
-        return await run_sync(function, *args, **kwargs)
+    async def counted(function, *args, limiter=None, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        calls.append(limiter)
+        return await run_sync(function, *args, limiter=limiter, **kwargs)
 
     monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
     return calls
@@ -88,3 +88,12 @@ def test_an_address_outside_the_ranges_is_refused_before_invalid_input(portal, a
             )
         ).all()
     assert noted == [("127.0.0.1", "request_ip")]  # the first refusal, an invalid request's
+
+
+def test_a_login_runs_in_threads_of_its_own(live_server, threadpool_calls):
+    """The password check waits outside the GIL for a fifth of a second: logins must not hold
+    the few threads (backend.api.app.API_THREADS) that every other request shares."""
+    answer = httpx.post(f"{live_server}{API}/auth/login", json={"login": "demo", "password": "demo"})
+    assert answer.status_code == 200
+    [limiter] = threadpool_calls
+    assert limiter is not None and limiter.total_tokens == 4

@@ -23,11 +23,14 @@ refused address still noted in the login history) rather than as invalid input.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Annotated, Any, get_args, get_origin
 
+import anyio.to_thread
+from anyio import CapacityLimiter
+from anyio.lowlevel import RunVar
 from fastapi import params
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
@@ -65,7 +68,7 @@ def _is_plain_function(dependency: Any) -> bool:
     )
 
 
-@lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=None)
 def _stand_in(dependency: Callable[..., Any]) -> Callable[..., Any]:
     """A coroutine taking ``dependency``'s parameters that returns the call to make (one per
     dependency, so FastAPI's per-request cache of it works as for the dependency itself)."""
@@ -116,6 +119,29 @@ def _call_endpoint(function: Callable[..., Any], deferred: tuple[str, ...], argu
     return function(**arguments)
 
 
+def own_threads(limit: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Run the decorated endpoint in threads of its own, ``limit`` at once, not in the shared
+    threadpool (``backend.api.app.API_THREADS``, kept small): for a call that waits outside
+    the GIL for long, as a login's password check does (a fifth of a second), and would
+    otherwise hold a shared thread that every other request is waiting for."""
+
+    def mark(function: Callable[..., Any]) -> Callable[..., Any]:
+        limiters: RunVar[CapacityLimiter] = RunVar(f"hostui_threads_{function.__qualname__}")
+
+        def limiter() -> CapacityLimiter:
+            # One per event loop, as anyio keeps its default limiter.
+            try:
+                return limiters.get()
+            except LookupError:
+                limiters.set(CapacityLimiter(limit))
+                return limiters.get()
+
+        function.own_threads = limiter  # type: ignore[attr-defined]
+        return function
+
+    return mark
+
+
 def _in_threadpool(function: Callable[..., Any]) -> Callable[..., Any]:
     signature = inspect.signature(function, eval_str=True)
     parameters, deferred = [], []
@@ -126,7 +152,12 @@ def _in_threadpool(function: Callable[..., Any]) -> Callable[..., Any]:
         parameters.append(replaced or parameter)
     deferred_names = tuple(deferred)
 
+    own_limiter = getattr(function, "own_threads", None)
+
     async def endpoint(**arguments: Any) -> Any:
+        if own_limiter is not None:
+            call = functools.partial(_call_endpoint, function, deferred_names, arguments)
+            return await anyio.to_thread.run_sync(call, limiter=own_limiter())
         return await run_in_threadpool(_call_endpoint, function, deferred_names, arguments)
 
     # What FastAPI reads off an endpoint: its parameters (annotations resolved here, in the
