@@ -97,3 +97,30 @@ def test_a_login_runs_in_threads_of_its_own(live_server, threadpool_calls):
     assert answer.status_code == 200
     [limiter] = threadpool_calls
     assert limiter is not None and limiter.total_tokens == 4
+
+
+def _resolved(dependant) -> list[str]:  # noqa: ANN001
+    """Every dependency FastAPI resolves for a request, in order (a cached one each time too)."""
+    return [
+        name
+        for sub in dependant.dependencies
+        for name in (getattr(sub.call, "__name__", type(sub.call).__name__), *_resolved(sub))
+    ]
+
+
+def test_the_token_check_resolves_nothing_but_the_bearer_scheme(portal):
+    """FastAPI resolves each dependency of the tree anew per request: the check reads the
+    portal, the token and the address itself, and keeps only the scheme, which declares the
+    security requirement in the OpenAPI document."""
+    from fastapi.security import HTTPBearer
+
+    from backend.api.app import create_app, flat_routes
+
+    routes = dict(flat_routes(create_app(portal)))
+    token_check = next(
+        sub for sub in routes[f"{API}/invoices"].dependant.dependencies if sub.call.__name__ == "current_customer"
+    )
+    assert [type(sub.call) for sub in token_check.dependencies] == [HTTPBearer]
+    assert _resolved(routes[f"{API}/invoices"].dependant) == [
+        "get_portal", "current_customer", "HTTPBearer", "_invoice_query"
+    ]

@@ -73,19 +73,23 @@ def _stand_in(dependency: Callable[..., Any]) -> Callable[..., Any]:
     """A coroutine taking ``dependency``'s parameters that returns the call to make (one per
     dependency, so FastAPI's per-request cache of it works as for the dependency itself)."""
 
+    signature = inspect.signature(dependency, eval_str=True)
+    # FastAPI hands the request to one parameter of a dependency only: the dependency's own,
+    # if it takes the request, else one added here (and not passed on).
+    own = next((name for name, p in signature.parameters.items() if p.annotation is Request), None)
+    if own is None:
+        if _REQUEST_PARAMETER in signature.parameters:
+            raise TypeError(f"{dependency.__qualname__}: a parameter may not be named {_REQUEST_PARAMETER}")
+        request = inspect.Parameter(_REQUEST_PARAMETER, inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+        signature = signature.replace(parameters=[*signature.parameters.values(), request])
+
     async def stand_in(**arguments: Any) -> _PendingCall:
-        request: Request = arguments.pop(_REQUEST_PARAMETER)
+        request: Request = arguments[own] if own is not None else arguments.pop(_REQUEST_PARAMETER)
         pending = _PendingCall(dependency, arguments)
         request.scope.setdefault(_PENDING, []).append(pending)
         return pending
 
-    signature = inspect.signature(dependency, eval_str=True)
-    if _REQUEST_PARAMETER in signature.parameters:
-        raise TypeError(f"{dependency.__qualname__}: a parameter may not be named {_REQUEST_PARAMETER}")
-    request = inspect.Parameter(_REQUEST_PARAMETER, inspect.Parameter.KEYWORD_ONLY, annotation=Request)
-    stand_in.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[*signature.parameters.values(), request]
-    )
+    stand_in.__signature__ = signature  # type: ignore[attr-defined]
     for attribute in ("__name__", "__qualname__", "__doc__", "__module__"):
         setattr(stand_in, attribute, getattr(dependency, attribute))
     return stand_in
