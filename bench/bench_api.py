@@ -35,7 +35,10 @@ from bench.timing import POSTGRES_ENV, postgres_database
 GROUP = "API"
 FLOOR = "bare FastAPI endpoint"
 BARE_BODY_VARIABLE = "HOSTUI_BENCH_BARE_BODIES"
-LIST = "/api/v1/invoices"
+# The "all" filter: issue 8's list is a page of 50 rows. The default filter (unpaid) holds a
+# handful of rows on the demo database, and a bench of it measured a list a tenth that size.
+LIST = "/api/v1/invoices?status=all"
+PAGE_ROWS = 50
 # Each case alternates hostui and the bare endpoint this many times, so that both see the
 # same load from whatever else runs on the machine; a figure sums (req/s) or takes the median
 # (p99) of its rounds.
@@ -105,7 +108,9 @@ class _Run:
             header = [f"Authorization: Bearer {token}"]
             list_body = _get(port, LIST, token)
             ids = [row["id"] for row in json.loads(list_body)["items"]]
-            paths = {"list": [LIST], "detail": [f"{LIST}/{invoice_id}" for invoice_id in ids]}
+            if len(ids) != PAGE_ROWS:
+                raise RuntimeError(f"{LIST} answered {len(ids)} rows, not a page of {PAGE_ROWS}")
+            paths = {"list": [LIST], "detail": [f"/api/v1/invoices/{invoice_id}" for invoice_id in ids]}
             bodies = {"list": self.data_dir / "bare-list.json", "detail": self.data_dir / "bare-detail.json"}
             bodies["list"].write_bytes(list_body)
             bodies["detail"].write_bytes(_get(port, paths["detail"][0], token))
