@@ -99,6 +99,24 @@ def test_a_login_runs_in_threads_of_its_own(live_server, threadpool_calls):
     assert limiter is not None and limiter.total_tokens == 4
 
 
+@pytest.mark.parametrize(
+    "path",
+    [f"{API}/invoices/export.csv?status=all", "{paid}/document", "{unpaid}/quote", "{server}/traffic?period=year"],
+)
+def test_files_and_traffic_reports_run_in_threads_of_their_own(app_client, threadpool_calls, path):
+    """One long call each (a file, a year of samples): they must not hold the few shared threads."""
+    first = {status: app_client.get(f"{API}/invoices", params={"status": status}).json()["items"][0]["id"]
+             for status in ("paid", "unpaid")}
+    order = next(row for row in app_client.get(f"{API}/orders").json()["items"] if row.get("server_id"))
+    path = path.format(paid=f"{API}/invoices/{first['paid']}", unpaid=f"{API}/invoices/{first['unpaid']}",
+                       server=f"{API}/servers/{order['server_id']}")
+    threadpool_calls.clear()
+    answer = app_client.get(path)
+    assert answer.status_code == 200, answer.text
+    [limiter] = threadpool_calls
+    assert limiter is not None and limiter.total_tokens == 2
+
+
 def _resolved(dependant) -> list[str]:  # noqa: ANN001
     """Every dependency FastAPI resolves for a request, in order (a cached one each time too)."""
     return [

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from backend.api.deps import ACTOR, CustomerDep, IdempotencyKeyDep, PortalDep
 from backend.api.openapi import error_responses
 from backend.api.params import AfterQuery, OptionalRowIdQuery, PageQuery, PageSizeQuery, RowId
-from backend.api.routing import ThreadedEndpointRoute
+from backend.api.routing import ThreadedEndpointRoute, own_threads
 from backend.contract import (
     Document,
     InvoiceDetail,
@@ -96,8 +96,15 @@ def list_invoices(portal: PortalDep, customer_id: CustomerDep, query: QueryDep) 
     return invoices.list_invoices(portal, customer_id, query)
 
 
+# A file is made in one long call (every matching invoice; a PDF's layout): in threads of its
+# own, so a few downloads at once never hold the few threads every other request shares
+# (backend.api.app.API_THREADS); they take turns with them for the GIL instead.
+DOCUMENT_THREADS = 2
+
+
 # Declared before /invoices/{invoice_id} so "export.csv" is never taken for an id.
 @router.get("/invoices/export.csv", response_class=Response, responses=_file("text/csv"))
+@own_threads(DOCUMENT_THREADS)
 def export_invoices_csv(portal: PortalDep, customer_id: CustomerDep, query: ExportQueryDep) -> Response:
     return document_response(invoices.export_invoices_csv(portal, customer_id, query))
 
@@ -157,10 +164,12 @@ def create_pay_link(invoice_id: RowId, portal: PortalDep, customer_id: CustomerD
 
 
 @router.get("/invoices/{invoice_id}/document", response_class=Response, responses=_file("application/pdf", 409))
+@own_threads(DOCUMENT_THREADS)
 def invoice_document(invoice_id: RowId, portal: PortalDep, customer_id: CustomerDep) -> Response:
     return document_response(documents.invoice_pdf(portal, customer_id, invoice_id))
 
 
 @router.get("/invoices/{invoice_id}/quote", response_class=Response, responses=_file("application/pdf", 409))
+@own_threads(DOCUMENT_THREADS)
 def quote_document(invoice_id: RowId, portal: PortalDep, customer_id: CustomerDep) -> Response:
     return document_response(documents.quote_pdf(portal, customer_id, invoice_id))

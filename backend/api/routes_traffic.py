@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from backend.api.deps import CustomerDep, PortalDep
 from backend.api.params import RowId
-from backend.api.routing import ThreadedEndpointRoute
+from backend.api.routing import ThreadedEndpointRoute, own_threads
 from backend.contract import TrafficPeriod, TrafficReport
 from backend.domain import traffic
 
@@ -22,7 +22,10 @@ PeriodQuery = Annotated[
 ]
 
 
+# A year's report adds up a year of samples (tens of ms on a busy server): in threads of its
+# own, as the documents (routes_invoices.DOCUMENT_THREADS), not in the few shared ones.
 @router.get("/servers/{server_id}/traffic", response_model=TrafficReport)
+@own_threads(2)
 def server_traffic(
     server_id: RowId, portal: PortalDep, customer_id: CustomerDep, period: PeriodQuery = TrafficPeriod.MONTH
 ) -> TrafficReport:
