@@ -1,7 +1,7 @@
 """Benchmark: the HTTP API under load, against a bare FastAPI endpoint served the same way.
 
 Starts the real ``hostui-server serve`` (1 and 2 worker processes) on a copy of a demo
-database, logs in as demo/demo and loads ``GET /api/v1/invoices`` (a page of 50 rows) and
+database, logs in as demo/demo and loads ``GET /api/v1/invoices?status=all`` (a page of 50 rows) and
 ``GET /api/v1/invoices/{id}`` (cycling through the first page's ids) from a separate process
 (``bench.load``) with 1, 16 and 64 keep-alive clients. The floor of every figure is a bare
 FastAPI endpoint returning the same JSON body (parsed once, returned as a dict, as a minimal
