@@ -44,8 +44,9 @@ __all__ = ["API_THREADS", "create_app", "error_body", "flat_routes", "readable_v
 # a seventh going from 4 threads to 2). The invoice list at 16 clients on SQLite: 16 threads
 # served it at the rate of 4, with twice the p99; 2 threads serve it about a quarter faster
 # than 4 (about 600 against 450 req/s, 1.7 against 2.3 ms of CPU per request, p99 39 against
-# 50 ms), as fast as 1, and PostgreSQL no slower. The price: two slow requests at once (large
-# CSV exports) make the others wait. Each thread needs a database connection: this many stay
+# 50 ms), as fast as 1, and PostgreSQL no slower. The price would be that two slow requests
+# at once hold all of them: the slow ones (logins, files, traffic reports) run in threads of
+# their own instead (``routing.own_threads``). Each thread needs a database connection: this many stay
 # below ``backend.db.POOL_SIZE``, leaving room for the background workers, so no request
 # opens (and then closes) an overflow connection.
 API_THREADS = 2

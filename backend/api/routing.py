@@ -159,10 +159,9 @@ def _in_threadpool(function: Callable[..., Any]) -> Callable[..., Any]:
     own_limiter = getattr(function, "own_threads", None)
 
     async def endpoint(**arguments: Any) -> Any:
-        if own_limiter is not None:
-            call = functools.partial(_call_endpoint, function, deferred_names, arguments)
-            return await anyio.to_thread.run_sync(call, limiter=own_limiter())
-        return await run_in_threadpool(_call_endpoint, function, deferred_names, arguments)
+        call = functools.partial(_call_endpoint, function, deferred_names, arguments)
+        # No limiter of its own: anyio's default, the shared threadpool (API_THREADS).
+        return await anyio.to_thread.run_sync(call, limiter=own_limiter() if own_limiter is not None else None)
 
     # What FastAPI reads off an endpoint: its parameters (annotations resolved here, in the
     # endpoint's own module), its name (the operation id) and its docstring (the description).
