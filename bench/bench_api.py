@@ -6,7 +6,9 @@ database, logs in as demo/demo and loads ``GET /api/v1/invoices?status=all`` (a 
 (``bench.load``) with 1, 16 and 64 keep-alive clients. The floor of every figure is a bare
 FastAPI endpoint returning the same JSON body (parsed once, returned as a dict, as a minimal
 endpoint does), served by uvicorn with the same options and worker count, loaded the same way
-right after. On PostgreSQL too when ``HOSTUI_TEST_POSTGRES_URL`` is set. The growth series
+right after. Beside them, on SQLite with one worker, the list's query alone
+(``bench/query_endpoint.py``, in the threadpool and on the event loop) bounds what any list
+endpoint over this database stack could serve. On PostgreSQL too when ``HOSTUI_TEST_POSTGRES_URL`` is set. The growth series
 loads the list at 16 clients on 100k and 1M invoices against the default demo.
 
     .venv/bin/python -m bench.bench_api [--smoke] [--seconds 4.5]
@@ -22,11 +24,12 @@ import sys
 import tempfile
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from bench.datasets import generate, sqlite_copy
 from bench.load import LoadResult, measure
+from bench.query_endpoint import DATABASE_VARIABLE as QUERY_DATABASE_VARIABLE, PATHS as QUERY_PATHS
 from bench.report import Figure, Scale, print_table
 from bench.hostui_process import inherited_env
 from bench.server_process import free_port, hostui_server, log_in, running
@@ -43,6 +46,7 @@ PAGE_ROWS = 50
 # same load from whatever else runs on the machine; a figure sums (req/s) or takes the median
 # (p99) of its rounds.
 ROUNDS = 3
+BOUND_VARIANTS = {"threadpool": "in the threadpool", "loop": "on the event loop"}
 
 
 def _bare_app():  # noqa: ANN202 - a FastAPI app, built in the server process
@@ -58,6 +62,18 @@ def _bare_app():  # noqa: ANN202 - a FastAPI app, built in the server process
         return bodies[name]
 
     return app
+
+
+@contextmanager
+def query_server(database_url: str, log: Path) -> Iterator[int]:
+    """``bench/query_endpoint.py`` on the database under uvicorn with hostui-server's options."""
+    port = free_port()
+    code = ("import uvicorn, sys; from backend.server import uvicorn_options; "
+            "uvicorn.run('bench.query_endpoint:create_app', factory=True, host='127.0.0.1', "
+            f"port={port}, **uvicorn_options())")
+    env = {**inherited_env(), QUERY_DATABASE_VARIABLE: database_url}
+    with running([sys.executable, "-c", code], env, port, QUERY_PATHS["loop"], log) as served:
+        yield served
 
 
 @contextmanager
@@ -93,7 +109,7 @@ class _Run:
     """One database, one worker count: the figures of each case against the bare endpoint."""
 
     def __init__(self, database_url: str, data_dir: Path, label: str, workers: int, seconds: float,
-                 rounds: int = ROUNDS) -> None:
+                 rounds: int = ROUNDS, bounds: bool = False) -> None:
         self.database_url = database_url
         self.data_dir = data_dir
         self.label = label
@@ -101,6 +117,10 @@ class _Run:
         self.seconds = seconds
         self.rounds = rounds
         self.results: dict[tuple[str, int], tuple[LoadResult, LoadResult]] = {}
+        # With ``bounds``: the list's query alone (``bench/query_endpoint.py``), loaded in the
+        # list's rounds: (variant, clients) -> result.
+        self.bounds = bounds
+        self.bound_results: dict[tuple[str, int], LoadResult] = {}
 
     def measure(self, endpoints: tuple[str, ...], client_counts: tuple[int, ...]) -> None:
         with hostui_server(self.data_dir, self.database_url, self.workers) as port:
@@ -114,16 +134,27 @@ class _Run:
             bodies = {"list": self.data_dir / "bare-list.json", "detail": self.data_dir / "bare-detail.json"}
             bodies["list"].write_bytes(list_body)
             bodies["detail"].write_bytes(_get(port, paths["detail"][0], token))
-            with bare_server(bodies, self.workers) as bare_port:
+            with ExitStack() as servers:
+                bare_port = servers.enter_context(bare_server(bodies, self.workers))
+                query_port = (servers.enter_context(query_server(self.database_url, self.data_dir / "query.log"))
+                              if self.bounds else None)
                 for clients in client_counts:
                     for endpoint in endpoints:
                         hostui, bare = [], []
+                        bound: dict[str, list[LoadResult]] = {variant: [] for variant in QUERY_PATHS}
                         for _round in range(self.rounds):
                             hostui.append(measure(port, paths[endpoint], headers=header, clients=clients,
                                                   seconds=self.seconds / self.rounds))
                             bare.append(measure(bare_port, [f"/bare/{endpoint}"], clients=clients,
                                                 seconds=self.seconds / self.rounds))
+                            if query_port is not None and endpoint == "list":
+                                for variant, path in QUERY_PATHS.items():
+                                    bound[variant].append(measure(query_port, [path], clients=clients,
+                                                                  seconds=self.seconds / self.rounds))
                         self.results[endpoint, clients] = (_combined(hostui), _combined(bare))
+                        for variant, results in bound.items():
+                            if results:
+                                self.bound_results[variant, clients] = _combined(results)
 
     def figures(self, target_case: tuple[str, int] | None) -> list[Figure]:
         workers = "1 worker" if self.workers == 1 else f"{self.workers} workers"
@@ -135,16 +166,22 @@ class _Run:
                                   "≥ 0.25x" if primary else ""))
             figures.append(Figure(GROUP, f"{case}, p99", hostui.p99_ms, "ms", bare.p99_ms, FLOOR,
                                   "< 50 ms" if primary else ""))
+        for (variant, clients), bound in self.bound_results.items():
+            bare = self.results["list", clients][1]
+            case = (f"bound: the list's query alone ({BOUND_VARIANTS[variant]}), {clients} "
+                    f"client{'s' if clients > 1 else ''}, {self.label}, {workers}")
+            figures.append(Figure(GROUP, case, bound.per_second, "req/s", bare.per_second, FLOOR))
+            figures.append(Figure(GROUP, f"{case}, p99", bound.p99_ms, "ms", bare.p99_ms, FLOOR))
         errors = sum(hostui.errors for hostui, _bare in self.results.values())
         figures.append(Figure(GROUP, f"errors, {self.label}, {workers}", errors, "", target="0"))
         return figures
 
 
 def _sqlite(invoices: int | None, workers: int, seconds: float, endpoints: tuple[str, ...],
-            client_counts: tuple[int, ...], label: str, rounds: int = ROUNDS) -> _Run:
+            client_counts: tuple[int, ...], label: str, rounds: int = ROUNDS, bounds: bool = False) -> _Run:
     with tempfile.TemporaryDirectory(prefix="hostui-bench-api-") as directory:
         with sqlite_copy(invoices, Path(directory)) as copy:
-            run = _Run(f"sqlite:///{copy / 'portal.sqlite3'}", copy, label, workers, seconds, rounds)
+            run = _Run(f"sqlite:///{copy / 'portal.sqlite3'}", copy, label, workers, seconds, rounds, bounds)
             run.measure(endpoints, client_counts)
     return run
 
@@ -190,11 +227,12 @@ def _growth(seconds: float) -> list[Figure]:
 
 def run(scale: Scale, seconds: float | None = None) -> list[Figure]:
     if scale is Scale.SMOKE:
-        smoke = _sqlite(None, 1, seconds or 1.0, ("list",), (2,), "SQLite", rounds=1)
+        smoke = _sqlite(None, 1, seconds or 1.0, ("list",), (2,), "SQLite", rounds=1, bounds=True)
         return smoke.figures(None)
     seconds = seconds or 4.5
     figures: list[Figure] = []
-    sqlite_runs = [_sqlite(None, workers, seconds, ("list", "detail"), (1, 16, 64), "SQLite") for workers in (1, 2)]
+    sqlite_runs = [_sqlite(None, workers, seconds, ("list", "detail"), (1, 16, 64), "SQLite", bounds=workers == 1)
+                   for workers in (1, 2)]
     for sqlite_run in sqlite_runs:
         figures += sqlite_run.figures(("list", 16) if sqlite_run.workers == 1 else None)
     postgres = os.environ.get(POSTGRES_ENV) or None

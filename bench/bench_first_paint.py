@@ -9,6 +9,12 @@ same rounds, interleaved with the cases, so both see the same machine. One untim
 the page cache and the bytecode (not at the smoke size); the figures are medians of the timed
 rounds.
 
+Two bounds run in the same rounds: the floor app with a profile's data path
+(``bench/floor_with_data.py``: the local one reads the first page in-process, the remote one
+asks the server with hostui's HTTP client) on the demo database. Each is the floor plus the
+least work that profile's first page costs, with none of hostui's screens; each hostui case
+is also shown against its bound.
+
 RSS is the program's VmRSS the moment its first row is on screen, against the floor app's.
 A run whose list is drawn without that row (a clipped or wrong first cell) is counted in a
 figure of its own instead of ending the benchmark.
@@ -36,6 +42,8 @@ from bench.server_process import hostui_server, log_in, url_of
 from bench.terminal import ScreenTimeout, Terminal, status_line
 
 FLOOR_LABEL = "bare Textual app (Header, 100-row DataTable, Footer)"
+BOUND_LOCAL = "bound, local: the floor app + the in-process data path"
+BOUND_REMOTE = "bound, remote: the floor app + the HTTP client's data path"
 FIRST_SCREEN_S = 60.0
 ROW_AFTER_LIST_S = 5.0
 RUNS = {Scale.SMOKE: 1, Scale.FULL: 9}
@@ -90,6 +98,11 @@ def _floor_case() -> Case:
     return Case("floor", [sys.executable, "-m", "bench.floor_app"], {}, FIRST_CELL)
 
 
+def _bound_case(label: str, option: str, value: str, env: dict[str, str], wanted: str) -> Case:
+    """The floor app with a profile's data path (``bench/floor_with_data.py``)."""
+    return Case(label, [sys.executable, "-m", "bench.floor_with_data", option, value], env, wanted)
+
+
 def run(scale: Scale, runs: int | None = None) -> list[Figure]:
     runs = runs or RUNS[scale]
     with tempfile.TemporaryDirectory(prefix="hostui-bench-paint-") as scratch, ExitStack() as stack:
@@ -101,14 +114,23 @@ def run(scale: Scale, runs: int | None = None) -> list[Figure]:
         demo_newest = newest_served_invoice(url, token)
         remote = Case("remote, demo database", hostui_command(), remote_env(root / "client", url, token), demo_newest)
         local: dict[int | None, Case] = {}
+        data_dirs: dict[int | None, Path] = {}
         for invoices in SIZES[scale]:
-            data_dir = stack.enter_context(sqlite_copy(invoices, root / f"local-{invoices or 'demo'}"))
+            data_dir = data_dirs[invoices] = stack.enter_context(
+                sqlite_copy(invoices, root / f"local-{invoices or 'demo'}"))
             env = local_env(data_dir)
             wanted = demo_newest if invoices is None else newest_invoice(env)
             local[invoices] = Case(f"local, {size_label(invoices)}", hostui_command(), env, wanted)
         floor = _floor_case()
+        # What no UI over the same data path could beat: the demo database, as the local and
+        # remote cases have it.
+        bounds = [
+            (local[None], _bound_case(BOUND_LOCAL, "--local", f"sqlite:///{data_dirs[None] / 'portal.sqlite3'}",
+                                      local[None].env, demo_newest)),
+            (remote, _bound_case(BOUND_REMOTE, "--remote", url, remote.env, demo_newest)),
+        ]
 
-        cases = [floor, *local.values(), remote]
+        cases = [floor, *local.values(), remote, *(bound for _case, bound in bounds)]
         warm_up = 0 if scale is Scale.SMOKE else 1
         for round_ in range(warm_up + runs):
             for case in cases:
@@ -124,6 +146,13 @@ def run(scale: Scale, runs: int | None = None) -> list[Figure]:
         if case.missed:
             figures.append(Figure("first paint", f"{case.label}: runs drawn without the first row", case.missed,
                                   "", target="0"))
+    for case, bound in bounds:
+        if bound.paint_ms:
+            figures.append(Figure("first paint", bound.label, statistics.median(bound.paint_ms), "ms", floor_ms,
+                                  FLOOR_LABEL))
+        if bound.paint_ms and case.paint_ms:
+            figures.append(Figure("first paint", f"{case.label}, against its bound", statistics.median(case.paint_ms),
+                                  "ms", statistics.median(bound.paint_ms), bound.label))
     demo = local[None]
     for case, what, target in ((demo, "local", "≤ 80 MiB"), (remote, "remote", "≤ 60 MiB")):
         if case.rss_mib:
