@@ -214,23 +214,28 @@ def uvicorn_options(*, access_log: bool = False) -> dict:
     return {"log_level": "info", "proxy_headers": False, "access_log": access_log}
 
 
+def served_app(portal, *, send_mail: bool):  # noqa: ANN001, ANN201 - Portal and FastAPI, imported lazily
+    """The app a ``hostui-server`` process serves: every background worker (the mail sender
+    when SMTP is configured), start-up frozen out of the collector's way (the process serves
+    nothing else)."""
+    from backend.api.app import create_app
+
+    return create_app(portal, run_jobs=True, send_mail=send_mail, renew=True, freeze_start_up=True)
+
+
 def worker_app():  # noqa: ANN201 - the FastAPI app, imported lazily
     """The app of one ``--workers`` process (uvicorn calls this factory in each child): its
     own portal, connection pool and background workers, on the database its parent checked
     and migrated."""
-    from backend.api.app import create_app
-
     config = json.loads(os.environ[WORKER_CONFIG_VARIABLE])
     portal = _open(config["database"], config["public_url"])
-    return create_app(portal, run_jobs=True, send_mail=config["send_mail"], renew=True)
+    return served_app(portal, send_mail=config["send_mail"])
 
 
 def serve(args: argparse.Namespace) -> int:
     portal = _open(args.database, _public_url(args))  # first: a bad database fails fast
     try:
         import uvicorn
-
-        from backend.api.app import create_app
 
         if args.seed_demo:
             from backend import demo
@@ -245,8 +250,7 @@ def serve(args: argparse.Namespace) -> int:
         send_mail = portal.settings.mail.smtp_configured
         options = uvicorn_options(access_log=args.access_log)
         if args.workers == 1:
-            uvicorn.run(create_app(portal, run_jobs=True, send_mail=send_mail, renew=True),
-                        host=args.host, port=args.port, **options)
+            uvicorn.run(served_app(portal, send_mail=send_mail), host=args.host, port=args.port, **options)
             return 0
         config = {"database": args.database, "public_url": portal.settings.public_url, "send_mail": send_mail}
         # The parent only supervises; each worker opens its own pool.

