@@ -38,3 +38,29 @@ def test_every_command_but_the_tui_runs_with_the_garbage_collector_on(tmp_path, 
         assert "local" in capsys.readouterr().out
     finally:
         gc.enable()
+
+
+def test_hostui_builds_pydantic_models_without_scanning_the_environment_for_plugins() -> None:
+    """hostui.command puts a plugin loader that finds none in place of pydantic's (which reads
+    the metadata of every installed distribution on the first validator built): every
+    contract model and the environment still build and validate with it, and
+    importlib.metadata is never imported. Fails when pydantic takes more than
+    ``get_plugins`` from its loader."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from hostui.command import _without_pydantic_plugins\n"
+        "_without_pydantic_plugins()\n"
+        "from backend.environment import environment\n"
+        "from backend.contract import AccountSummary\n"
+        "from backend.contract.models import build_all_models\n"
+        "import backend.contract.orders, backend.contract.tickets, backend.contract.account_settings\n"
+        "environment()\n"
+        "build_all_models()\n"
+        "assert AccountSummary.model_fields\n"
+        "assert 'importlib.metadata' not in sys.modules, 'pydantic scanned for plugins'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
