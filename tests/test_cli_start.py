@@ -3,6 +3,8 @@ are modules the TUI does not need), and reads exactly as the full parser would."
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from hostui.cli import _parser, _tui_arguments
@@ -32,6 +34,7 @@ def test_every_command_but_the_tui_runs_with_the_garbage_collector_on(tmp_path, 
     monkeypatch.setenv("HOSTUI_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("HOSTUI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setattr(sys, "argv", ["hostui", "profiles"])
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "__all__")  # what main sets, undone after
     try:
         assert command.main() == 0
         assert gc.isenabled()
@@ -41,16 +44,16 @@ def test_every_command_but_the_tui_runs_with_the_garbage_collector_on(tmp_path, 
 
 
 def test_hostui_builds_pydantic_models_without_scanning_the_environment_for_plugins() -> None:
-    """hostui.command puts a plugin loader that finds none in place of pydantic's (which reads
-    the metadata of every installed distribution on the first validator built): every
-    contract model and the environment still build and validate with it, and
-    importlib.metadata is never imported. Fails when pydantic takes more than
-    ``get_plugins`` from its loader."""
+    """With hostui.command's setting, pydantic's first validators (the environment, every
+    contract model) are built without reading any installed distribution's metadata."""
     import subprocess
     import sys
 
     code = (
-        "import sys\n"
+        "import importlib.metadata, os\n"
+        "os.environ.pop('PYDANTIC_DISABLE_PLUGINS', None)\n"
+        "def read(*args, **kwargs): raise AssertionError('pydantic read the installed distributions')\n"
+        "importlib.metadata.distributions = read\n"
         "from hostui.command import _without_pydantic_plugins\n"
         "_without_pydantic_plugins()\n"
         "from backend.environment import environment\n"
@@ -60,7 +63,14 @@ def test_hostui_builds_pydantic_models_without_scanning_the_environment_for_plug
         "environment()\n"
         "build_all_models()\n"
         "assert AccountSummary.model_fields\n"
-        "assert 'importlib.metadata' not in sys.modules, 'pydantic scanned for plugins'\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_plugin_setting_of_the_users_own_is_kept(monkeypatch) -> None:
+    from hostui.command import _without_pydantic_plugins
+
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "logfire")
+    _without_pydantic_plugins()
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "logfire"
