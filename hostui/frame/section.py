@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar, NamedTuple
 
-from textual import events
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.screen import Screen
 
 from hostui.i18n import N_
@@ -78,21 +76,6 @@ class SectionScreen(Screen[None]):
             self._css_update_count = self.app._css_update_count
         except RuntimeError:
             pass  # made outside an app (NoActiveAppError): Textual's default stands
-        self._resume_queued = False
-
-    def post_message(self, message: Message) -> bool:
-        # A mode's screen shown for the first time is sent two ScreenResume events in a row
-        # (Textual's _init_mode and switch_mode each send one), and each restyles every
-        # widget of the screen: a second one still waiting behind the first does nothing the
-        # first will not do.
-        if isinstance(message, events.ScreenResume):
-            if self._resume_queued:
-                return True
-            self._resume_queued = True
-        return super().post_message(message)
-
-    def on_screen_resume(self) -> None:
-        self._resume_queued = False
 
     @property
     def section(self) -> Section:

@@ -106,33 +106,6 @@ async def test_a_section_shown_the_first_time_is_styled_without_parsing_the_css_
             assert app.screen.styles.background == Color.parse(app.current_theme.background), mode
 
 
-async def test_a_section_shown_the_first_time_is_restyled_once(make_app, monkeypatch) -> None:
-    """Textual sends a mode's new screen two ScreenResume events in a row, each restyling every
-    widget of it; the second is dropped while the first still waits. A later return to the
-    section resumes it (once) as before."""
-    from textual.screen import Screen
-
-    resumed: list[str] = []
-    textual_resume = Screen._on_screen_resume
-
-    def counted(screen, event):  # noqa: ANN001, ANN202
-        resumed.append(type(screen).__name__)
-        return textual_resume(screen, event)
-
-    monkeypatch.setattr(Screen, "_on_screen_resume", counted)
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        assert resumed.count("InvoicesScreen") == 1
-        await pilot.press("2")
-        await settle(pilot, lambda: app.current_mode == "orders")
-        assert resumed.count("OrdersScreen") == 1
-        await pilot.press("1")
-        await settle(pilot, lambda: app.current_mode == "invoices")
-        assert resumed.count("InvoicesScreen") == 2
-        assert app.screen.focused is app.screen.table
-
-
 async def test_q_quits_from_a_section(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
