@@ -203,14 +203,20 @@ def _worker_scaling(database_url: str, data_dir: Path, seconds: float) -> Figure
     and loaded in alternating rounds: runs minutes apart differed by more than the target's
     margin while the machine's own pace moved."""
     with hostui_server(data_dir, database_url, 1) as one_port, hostui_server(data_dir, database_url, 2) as two_port:
-        one_header = [f"Authorization: Bearer {log_in(one_port)}"]
-        two_header = [f"Authorization: Bearer {log_in(two_port)}"]
-        one, two = [], []
-        for _round in range(ROUNDS):
-            one.append(measure(one_port, [LIST], headers=one_header, clients=16, seconds=seconds / ROUNDS))
-            two.append(measure(two_port, [LIST], headers=two_header, clients=16, seconds=seconds / ROUNDS))
+        one, two = _list_in_turns(one_port, two_port, seconds)
     return Figure(GROUP, "list, 16 clients, PostgreSQL: 2 workers against 1, alternating rounds",
-                  _combined(two).per_second, "req/s", _combined(one).per_second, "1 worker", "≥ 1.6x")
+                  two.per_second, "req/s", one.per_second, "1 worker", "≥ 1.6x")
+
+
+def _list_in_turns(first_port: int, second_port: int, seconds: float) -> tuple[LoadResult, LoadResult]:
+    """The list at 16 clients from two running servers, each logged in to and loaded in
+    alternating rounds, so that both see the same machine."""
+    headers = [[f"Authorization: Bearer {log_in(port)}"] for port in (first_port, second_port)]
+    first, second = [], []
+    for _round in range(ROUNDS):
+        first.append(measure(first_port, [LIST], headers=headers[0], clients=16, seconds=seconds / ROUNDS))
+        second.append(measure(second_port, [LIST], headers=headers[1], clients=16, seconds=seconds / ROUNDS))
+    return _combined(first), _combined(second)
 
 
 def _growth(seconds: float) -> list[Figure]:
@@ -220,18 +226,10 @@ def _growth(seconds: float) -> list[Figure]:
     with tempfile.TemporaryDirectory(prefix="hostui-bench-api-") as directory:
         demo = sqlite_copy(None, Path(directory) / "demo")
         with demo as demo_dir, hostui_server(demo_dir) as demo_port:
-            demo_header = [f"Authorization: Bearer {log_in(demo_port)}"]
             for invoices, name in ((100_000, "100k"), (1_000_000, "1M")):
                 with sqlite_copy(invoices, Path(directory) / name) as big_dir, \
                         hostui_server(big_dir) as big_port:
-                    big_header = [f"Authorization: Bearer {log_in(big_port)}"]
-                    small, big = [], []
-                    for _round in range(ROUNDS):
-                        small.append(measure(demo_port, [LIST], headers=demo_header, clients=16,
-                                             seconds=seconds / ROUNDS))
-                        big.append(measure(big_port, [LIST], headers=big_header, clients=16,
-                                           seconds=seconds / ROUNDS))
-                base, grown = _combined(small), _combined(big)
+                    base, grown = _list_in_turns(demo_port, big_port, seconds)
                 floor = "the same, demo database"
                 figures.append(Figure("growth", f"API list, 16 clients, {name} invoices", grown.per_second, "req/s",
                                       base.per_second, floor, "≥ 0.87x (flat)"))
