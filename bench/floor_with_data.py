@@ -25,6 +25,8 @@ from textual.widgets import DataTable
 
 from bench.floor_app import FloorApp, Section
 
+# backend.demo's DEMO_LOGIN, written out: importing that package imports the demo generator,
+# which the bound would then count as part of the data path.
 LOGIN = "demo"
 
 

@@ -24,7 +24,6 @@ from typing import Any
 
 DATABASE_VARIABLE = "HOSTUI_BENCH_QUERY_DATABASE"
 PATHS = {"threadpool": "/query/threadpool", "loop": "/query/loop"}
-LOGIN = "demo"
 PAGE_SIZE = 50
 
 
@@ -35,6 +34,7 @@ def create_app():  # noqa: ANN201 - a FastAPI app, built in the server process
     from backend.api.app import API_THREADS
     from backend.contract import InvoiceFilter
     from backend.db import read_connection
+    from backend.demo import DEMO_LOGIN
     from backend.domain.accounts import customer_id_for_login
     from backend.domain.paging import page_of
     from backend.portal import open_portal
@@ -45,7 +45,7 @@ def create_app():  # noqa: ANN201 - a FastAPI app, built in the server process
     from backend.domain.invoices import _list, _position
 
     portal = open_portal(Settings(database_url=os.environ[DATABASE_VARIABLE]))
-    values = {"customer_id": customer_id_for_login(portal, LOGIN)}
+    values = {"customer_id": customer_id_for_login(portal, DEMO_LOGIN)}
     statements = _list(InvoiceFilter.ALL, False, False)
 
     def page() -> list[dict[str, Any]]:
